@@ -1,0 +1,111 @@
+/// The interpreter loop: fetch from the decoded-instruction cache (decoding a word the first
+/// time it executes), check the condition, dispatch on the instruction's group.
+extension ARMCore {
+    static let entryStride = MemoryLayout<ARMInstruction>.stride
+
+    /// Run until `budget` instructions have retired, the core stops (sleep, halt) or the
+    /// machine asks every core to stop. Returns the number of instructions retired.
+    func run(budget: UInt64) -> UInt64 {
+        // `time` advances per instruction (devices read it mid-quantum: CNTPCT, SYS_24MHZ).
+        let start = time
+        let end = start &+ budget
+        let base = ramBase
+        let size = ramSize
+        let stride = ARMCore.entryStride
+        while time < end {
+            if attention {
+                attention = false
+                if serviceAttention() { break }
+            }
+            let pc = nextPC
+            currentPC = pc
+            let off = pc &- base
+            guard off <= size &- 4 else {
+                time &+= 1
+                instructionAbort(pc)
+                continue
+            }
+            let page = ram.decodedPage(offset: UInt64(off))
+            let entry = (page + Int((off & 0xFFF) >> 2) &* stride).assumingMemoryBound(to: ARMInstruction.self)
+            if entry.pointee.group == .undecoded {
+                entry.pointee = ARMDecoder.decode((ram.bytes + Int(off)).loadUnaligned(as: UInt32.self))
+            }
+            let insn = entry.pointee
+            r[15] = pc &+ 8
+            nextPC = pc &+ 4
+            time &+= 1
+            if insn.cond == 14 || conditionPassed(insn.cond) {
+                execute(insn)
+            }
+        }
+        let executed = time &- start
+        instructionsRetired &+= executed
+        r[15] = nextPC
+        return executed
+    }
+
+    /// Look at what changed outside the instruction stream. Returns true when the core must
+    /// stop running now.
+    @inline(never)
+    func serviceAttention() -> Bool {
+        if machine.stopRequested || runState != .running { return true }
+        if irqLine || fiqLine { takePendingInterrupt() }
+        return runState != .running
+    }
+
+    /// Fetch from outside RAM: a prefetch abort (synchronous external abort on fetch).
+    @inline(never)
+    private func instructionAbort(_ pc: UInt32) {
+        machine.noteBusError(address: UInt64(pc), write: false, cpu: index, pc: pc, fetch: true)
+        takePrefetchAbort(address: pc, kind: .externalAbort)
+    }
+
+    /// ConditionPassed() (A8.3, table A8-1).
+    @inline(__always)
+    func conditionPassed(_ cond: UInt8) -> Bool {
+        switch cond {
+        case 0: return flagZ
+        case 1: return !flagZ
+        case 2: return flagC
+        case 3: return !flagC
+        case 4: return flagN
+        case 5: return !flagN
+        case 6: return flagV
+        case 7: return !flagV
+        case 8: return flagC && !flagZ
+        case 9: return !flagC || flagZ
+        case 10: return flagN == flagV
+        case 11: return flagN != flagV
+        case 12: return !flagZ && flagN == flagV
+        case 13: return flagZ || flagN != flagV
+        default: return true
+        }
+    }
+
+    @inline(__always)
+    func execute(_ d: ARMInstruction) {
+        switch d.group {
+        case .dataProcessing: execDataProcessing(d)
+        case .multiply: execMultiply(d)
+        case .media: execMedia(d)
+        case .loadStore: execLoadStore(d)
+        case .loadStoreMultiple: execLoadStoreMultiple(d)
+        case .exclusive: execExclusive(d)
+        case .branch: execBranch(d)
+        case .status: execStatus(d)
+        case .exception: execException(d)
+        case .coprocessor: execCoprocessor(d)
+        case .hint: execHint(d)
+        case .undefined, .undecoded: takeUndefined()
+        case .unimplemented: execUnimplemented(d)
+        }
+    }
+
+    /// VFP/Advanced SIMD: not modelled. The guest sees what a core with the FP unit disabled
+    /// shows (UNDEFINED, as with CPACR.cp10/cp11 = 0); the run reports it once per core.
+    @inline(never)
+    func execUnimplemented(_ d: ARMInstruction) {
+        machine.noteUnimplemented(cpu: index, pc: currentPC, word: d.raw)
+        takeUndefined()
+    }
+}

@@ -1,0 +1,61 @@
+/// The unprivileged loads and stores LDRT/STRT/LDRBT/STRBT/LDRHT/STRHT/LDRSBT/LDRSHT
+/// (A8.8.66 ff.): always post-indexed, and the access is made as if from PL0
+/// (`MemU_unpriv[]`), so a kernel can touch user memory with the user's permissions.
+///
+/// In Hyp mode these are UNPREDICTABLE; QEMU (`get_a32_user_mem_index`) performs them as PL0
+/// accesses, and so do we. Rn = PC and Rn = Rt are UNPREDICTABLE too and behave as in the
+/// ordinary forms (see `LoadStore.swift`).
+extension ARMCore {
+    @inline(never)
+    func execUnprivilegedLoadStore(_ d: ARMInstruction, _ address: UInt32, _ offsetAddress: UInt32) {
+        switch LoadStoreOp(rawValue: d.op) {
+        case .ldrt?:
+            guard let v = loadAsUser(address, size: 4) else { return }
+            completeLoad(d, offsetAddress, v)
+        case .ldrbt?:
+            guard let v = loadAsUser(address, size: 1) else { return }
+            completeLoad(d, offsetAddress, v)
+        case .ldrht?:
+            guard let v = loadAsUser(address, size: 2) else { return }
+            completeLoad(d, offsetAddress, v)
+        case .ldrsbt?:
+            guard let v = loadAsUser(address, size: 1) else { return }
+            completeLoad(d, offsetAddress, signExtend8(v))
+        case .ldrsht?:
+            guard let v = loadAsUser(address, size: 2) else { return }
+            completeLoad(d, offsetAddress, signExtend16(v))
+        case .strt?:
+            guard storeAsUser(address, r[Int(d.rd)], size: 4) else { return }
+            completeStore(d, offsetAddress)
+        case .strbt?:
+            guard storeAsUser(address, r[Int(d.rd)], size: 1) else { return }
+            completeStore(d, offsetAddress)
+        case .strht?:
+            guard storeAsUser(address, r[Int(d.rd)], size: 2) else { return }
+            completeStore(d, offsetAddress)
+        default:
+            takeUndefined()
+        }
+    }
+
+    /// A data read as PL0 would make it. With the MMU off every access is permitted whatever
+    /// the privilege (ARM ARM B3.2.1: no translation, no permission checks), so this is the
+    /// ordinary access; once stage 1 translation exists, the PL0 permission check of the
+    /// translation belongs here.
+    func loadAsUser(_ va: UInt32, size: Int) -> UInt32? {
+        switch size {
+        case 1: return load8(va)
+        case 2: return load16(va)
+        default: return load32(va)
+        }
+    }
+
+    /// A data write as PL0 would make it (see `loadAsUser`).
+    func storeAsUser(_ va: UInt32, _ value: UInt32, size: Int) -> Bool {
+        switch size {
+        case 1: return store8(va, value)
+        case 2: return store16(va, value)
+        default: return store32(va, value)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// A device register window on the bus. Accesses reach a device only through the slow path
+/// (RAM is served inline), so a protocol call per access is affordable here.
+///
+/// `offset` is relative to the window's base. `size` is 1, 2, 4 or 8 bytes; a device that does
+/// not accept an access width or offset answers `nil` / `false`, which the bus turns into the
+/// architecture's external abort (ARM) or access fault (RISC-V). `cpu` is the logical index of
+/// the accessing core: banked registers (GIC SGI/PPI state, the CPU interface) use it.
+public protocol MMIODevice: AnyObject {
+    /// The device's name in reports ("gicd", "uart0").
+    var name: String { get }
+    func read(offset: UInt64, size: Int, cpu: Int) -> UInt64?
+    func write(offset: UInt64, size: Int, value: UInt64, cpu: Int) -> Bool
+}
+
+/// What devices see of the machine: the interrupt wires into the cores, virtual time, and the
+/// requests a device can make of the whole machine (power off, reset).
+public protocol DeviceHost: AnyObject {
+    /// Drive core `cpu`'s IRQ and FIQ inputs (level-sensitive: the value stays until changed).
+    func setInterruptLines(cpu: Int, irq: Bool, fiq: Bool)
+    /// The virtual time of core `cpu`: instructions it retired plus time it spent asleep.
+    func virtualTime(cpu: Int) -> UInt64
+    /// Ask the scheduler to call `timerEvent(cpu:)` on the device host no later than
+    /// `time` on core `cpu` (time-based devices re-evaluate their outputs then).
+    func requestTimerEvent(cpu: Int, at time: UInt64)
+    /// The guest asked the platform to stop (system-register shutdown, PSCI SYSTEM_OFF,
+    /// semihosting exit): the run ends with this exit code.
+    func requestExit(code: Int, reason: String)
+    /// The guest asked for a reset (CFGCTRL reboot, PSCI SYSTEM_RESET): the run ends; hetboot
+    /// reports it (a reboot is not re-run).
+    func requestReset(reason: String)
+    /// A byte the guest wrote to a console (UART or semihosting), attributed to core `cpu`.
+    func consoleOutput(_ byte: UInt8, device: String, cpu: Int)
+    /// Number of cores in the machine.
+    var coreCount: Int { get }
+}

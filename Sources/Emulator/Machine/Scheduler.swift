@@ -1,0 +1,137 @@
+/// Which core runs next and for how long. One thread runs the whole machine; a policy only
+/// chooses the interleaving, so the same policy and inputs always give the same run.
+public protocol SchedulePolicy {
+    /// The next slice: a core that can run (from `runnable`, never empty) and how many
+    /// instructions it may retire before the scheduler looks again.
+    mutating func nextSlice(runnable: [Int]) -> (core: Int, instructions: UInt64)
+}
+
+/// Round-robin in fixed quanta of retired instructions, in CPU order.
+public struct RoundRobin: SchedulePolicy {
+    public let quantum: UInt64
+    private var last = -1
+
+    public init(quantum: UInt64) {
+        self.quantum = max(quantum, 1)
+    }
+
+    public mutating func nextSlice(runnable: [Int]) -> (core: Int, instructions: UInt64) {
+        let next = runnable.first { $0 > last } ?? runnable[0]
+        last = next
+        return (next, quantum)
+    }
+}
+
+/// How a run ended.
+public enum RunOutcome: Equatable, Sendable {
+    /// The guest asked the platform to stop (semihosting exit, SYS_CFGCTRL, PSCI SYSTEM_OFF).
+    case exited(code: Int, reason: String)
+    /// The guest asked for a reset; hetboot does not reboot.
+    case reset(reason: String)
+    /// The instruction budget ran out with cores still running.
+    case budgetExhausted
+    /// Every core is asleep, off or parked, and nothing can wake any of them.
+    case hang
+    /// A core did something hetboot does not support yet (the finding says what).
+    case notSupported
+
+    /// The documented exit codes: 0 pass, 1 guest failure, 3 hang, 4 budget, 5 not supported.
+    public var exitCode: Int32 {
+        switch self {
+        case .exited(let code, _): return code == 0 ? 0 : 1
+        case .reset: return 0
+        case .budgetExhausted: return 4
+        case .hang: return 3
+        case .notSupported: return 5
+        }
+    }
+}
+
+extension ARMMachine {
+    /// Run the booted machine until it stops, hangs or retires `maxInstructions` in total.
+    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
+        var total: UInt64 = 0
+        while true {
+            if let outcome = stopOutcome() { return outcome }
+            if total >= maxInstructions { return .budgetExhausted }
+            wakeCores()
+            let runnable = cores.filter { $0.runState == .running }.map(\.index)
+            if runnable.isEmpty {
+                // Nothing runs: skip virtual time to the next device deadline, if there is one.
+                guard let next = timerDeadline.min(), next != .max else {
+                    reportHang()
+                    return .hang
+                }
+                for core in cores where core.time < next { core.time = next }
+                fireDueTimers()
+                wakeCores()
+                if !cores.contains(where: { $0.runState == .running }) && timerDeadline.min() == .max {
+                    reportHang()
+                    return .hang
+                }
+                continue
+            }
+            let (i, quantum) = policy.nextSlice(runnable: runnable)
+            let core = cores[i]
+            var slice = min(quantum, maxInstructions - total)
+            let deadline = timerDeadline[i]
+            if deadline > core.time { slice = min(slice, deadline - core.time) } else { slice = min(slice, 1) }
+            total &+= core.run(budget: slice)
+            // Cores that are not running keep up with the one that just ran.
+            let now = core.time
+            for other in cores where other.runState != .running && other.time < now { other.time = now }
+            fireDueTimers()
+        }
+    }
+
+    private func stopOutcome() -> RunOutcome? {
+        if cores.contains(where: { $0.runState == .halted }) { return .notSupported }
+        guard stopRequested else { return nil }
+        if let code = exitCode { return .exited(code: code, reason: stopReason ?? "exit") }
+        return .reset(reason: stopReason ?? "reset")
+    }
+
+    /// Wake sleeping cores whose wake condition holds (B1.8.13) and release parked ones.
+    private func wakeCores() {
+        for core in cores {
+            switch core.runState {
+            case .waitForInterrupt:
+                if core.irqLine || core.fiqLine { core.runState = .running; core.attention = true }
+            case .waitForEvent:
+                if core.eventRegister || core.hasUnmaskedInterrupt {
+                    core.eventRegister = false
+                    core.runState = .running
+                    core.attention = true
+                }
+            case .pen:
+                _ = releaseFromPen(core)
+            case .running, .off, .halted:
+                break
+            }
+        }
+    }
+
+    private func fireDueTimers() {
+        for core in cores where timerDeadline[core.index] <= core.time {
+            timerDeadline[core.index] = .max
+            platform?.timer?.timerEvent(cpu: core.index)
+        }
+    }
+
+    private func reportHang() {
+        let states = cores.map { "CPU \($0.index) \(stateName($0.runState)) at \(symbolize(UInt64($0.nextPC)))" }
+        report(Finding(kind: .hang, cores: cores.map(\.index),
+                       summary: "no core can make progress: " + states.joined(separator: "; ")))
+    }
+
+    func stateName(_ s: CoreRunState) -> String {
+        switch s {
+        case .running: "running"
+        case .waitForInterrupt: "sleeping in WFI"
+        case .waitForEvent: "sleeping in WFE"
+        case .off: "off"
+        case .pen: "parked in the boot monitor's pen"
+        case .halted: "halted"
+        }
+    }
+}

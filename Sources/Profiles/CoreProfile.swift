@@ -1,0 +1,145 @@
+/// A core profile: everything that distinguishes one core model from another, read from
+/// `cpu-profiles/cores/NAME.toml` (after `inherits` has been resolved). Code asks the profile,
+/// never the core's name.
+public struct CoreProfile: Sendable, Equatable {
+    /// The profile's name (the file name without `.toml`).
+    public var name: String
+    /// `armv7-a` or `rv64`.
+    public var architecture: Architecture
+    /// One line for humans ("ARM Cortex-A15 r2p1").
+    public var description: String
+    /// The file the profile was read from (the leaf file when it inherits).
+    public var file: String
+    /// The chain of profiles this one inherits from, nearest first.
+    public var inherits: [String]
+    /// Read-only identification registers by their architectural name (`MIDR`, `CTR`, `ID_PFR0`,
+    /// `CLIDR`, `FPSID`, `MVFR0`, `DBGDIDR`, … / `mvendorid`, `marchid`, `mimpid`, `misa`),
+    /// in the order the file gives them.
+    public var idRegisters: [NamedValue]
+    /// Writable system registers with reset value and masks, by architectural name
+    /// (`SCTLR`, `HSCTLR`, `ACTLR`, `PMCR`, `L2CTLR`, …), in file order.
+    public var systemRegisters: [SystemRegisterSpec]
+    /// Architectural features the core implements.
+    public var features: Features
+    /// Cache levels as CCSIDR describes them (ARM) or as the core's manual does (RISC-V).
+    public var caches: [CacheSpec]
+
+    public init(name: String, architecture: Architecture, description: String, file: String,
+                inherits: [String], idRegisters: [NamedValue], systemRegisters: [SystemRegisterSpec],
+                features: Features, caches: [CacheSpec]) {
+        self.name = name
+        self.architecture = architecture
+        self.description = description
+        self.file = file
+        self.inherits = inherits
+        self.idRegisters = idRegisters
+        self.systemRegisters = systemRegisters
+        self.features = features
+        self.caches = caches
+    }
+
+    /// The value of an identification register, if the profile gives it.
+    public func idRegister(_ name: String) -> UInt64? {
+        idRegisters.first { $0.name == name }?.value
+    }
+
+    /// The spec of a writable system register, if the profile gives it.
+    public func systemRegister(_ name: String) -> SystemRegisterSpec? {
+        systemRegisters.first { $0.name == name }
+    }
+}
+
+public enum Architecture: String, Sendable, Equatable, CaseIterable {
+    case armv7a = "armv7-a"
+    case rv64 = "rv64"
+}
+
+public struct NamedValue: Sendable, Equatable {
+    public var name: String
+    public var value: UInt64
+    public init(name: String, value: UInt64) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A writable system register: its reset value and which bits a write cannot change.
+/// A write stores `(new & writable) | (old & ~writable)` then forces RES1 bits to 1 and RES0 and
+/// RAZ/WI bits to 0, where `writable = ~(res0 | res1 | readOnly | razWI)`.
+public struct SystemRegisterSpec: Sendable, Equatable {
+    public var name: String
+    public var reset: UInt64
+    /// Reserved, should-be-zero: always reads 0, writes ignored.
+    public var res0: UInt64
+    /// Reserved, should-be-one: always reads 1, writes ignored.
+    public var res1: UInt64
+    /// Bits that keep their reset value whatever is written.
+    public var readOnly: UInt64
+    /// Implemented as read-as-zero, write-ignored on this core (e.g. HSCTLR.FI on some cores).
+    public var razWI: UInt64
+
+    public init(name: String, reset: UInt64, res0: UInt64 = 0, res1: UInt64 = 0,
+                readOnly: UInt64 = 0, razWI: UInt64 = 0) {
+        self.name = name
+        self.reset = reset
+        self.res0 = res0
+        self.res1 = res1
+        self.readOnly = readOnly
+        self.razWI = razWI
+    }
+
+    /// The bits a write may change.
+    public var writableMask: UInt64 { ~(res0 | res1 | readOnly | razWI) }
+
+    /// The value after writing `new` over `old`.
+    public func write(_ new: UInt64, over old: UInt64) -> UInt64 {
+        let w = writableMask
+        return (((new & w) | (old & ~w)) | res1) & ~(res0 | razWI)
+    }
+}
+
+/// What a core implements. Unknown feature keys in a file are an error.
+public struct Features: Sendable, Equatable {
+    // ARMv7-A (ID_PFR1 / ID_ISAR0 / ID_MMFR0 say the same; the profile states it plainly).
+    public var security: Bool = false          // Security Extensions (TrustZone, Monitor mode)
+    public var virtualization: Bool = false    // Virtualization Extensions (Hyp mode, HVC, ERET)
+    public var lpae: Bool = false              // Large Physical Address Extension
+    public var genericTimer: Bool = false      // Generic Timer (CNTFRQ, CNTPCT, …)
+    public var integerDivide: Bool = false     // SDIV/UDIV in ARM state
+    public var multiprocessing: Bool = false   // Multiprocessing Extensions (MPIDR MP format)
+    public var thumb: Bool = true              // Thumb state implemented (hetboot: not modelled yet)
+    /// GIC CPU interface priority bits (5 on A15/A7: priorities masked with 0xF8).
+    public var gicPriorityBits: Int = 5
+    // RISC-V: ISA extensions as single letters and multi-letter names (lower case),
+    // privilege modes, and the MMU modes satp accepts.
+    public var isaExtensions: [String] = []
+    public var privilegeModes: [String] = []
+    public var mmuModes: [String] = []
+    public var pmpEntries: Int = 0
+
+    public init() {}
+}
+
+/// One cache as CCSIDR/CLIDR describe it.
+public struct CacheSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable { case instruction, data, unified }
+    public var level: Int
+    public var kind: Kind
+    /// The CCSIDR value a read returns when CSSELR selects this cache (ARM).
+    public var ccsidr: UInt64
+    public var sizeBytes: Int
+    public var ways: Int
+    public var lineBytes: Int
+
+    public init(level: Int, kind: Kind, ccsidr: UInt64, sizeBytes: Int, ways: Int, lineBytes: Int) {
+        self.level = level
+        self.kind = kind
+        self.ccsidr = ccsidr
+        self.sizeBytes = sizeBytes
+        self.ways = ways
+        self.lineBytes = lineBytes
+    }
+
+    /// CSSELR value that selects this cache: Level[3:1] = level − 1, InD[0] = instruction.
+    public var csselr: UInt32 { UInt32((level - 1) << 1) | (kind == .instruction ? 1 : 0) }
+}

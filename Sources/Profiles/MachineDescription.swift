@@ -1,0 +1,148 @@
+/// A machine, read from `cpu-profiles/machines/NAME.toml` and then configured with options
+/// (`--machine tc2,secure=off`, `--smp N`): the cores with their profiles, the memory map, the
+/// devices and how the firmware enters the cores.
+public struct MachineDescription: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var file: String
+    public var architecture: Architecture
+    /// Every core, in logical CPU order (CPU 0 first). For ARM, the logical order is also the GIC
+    /// CPU-interface number.
+    public var cores: [CoreSlot]
+    public var ram: [MemoryRegion]
+    public var devices: [DeviceSpec]
+    public var boot: BootProtocol
+    /// The options the machine accepts and the values in force, in QEMU's spelling.
+    public var options: [MachineOption]
+    /// `-smp` limits: `nil` when the core list is fixed (e.g. TC2).
+    public var smp: SMPRange?
+
+    public init(name: String, description: String, file: String, architecture: Architecture,
+                cores: [CoreSlot], ram: [MemoryRegion], devices: [DeviceSpec], boot: BootProtocol,
+                options: [MachineOption], smp: SMPRange?) {
+        self.name = name
+        self.description = description
+        self.file = file
+        self.architecture = architecture
+        self.cores = cores
+        self.ram = ram
+        self.devices = devices
+        self.boot = boot
+        self.options = options
+        self.smp = smp
+    }
+
+    /// The first device of a kind, if any.
+    public func device(kind: String) -> DeviceSpec? { devices.first { $0.kind == kind } }
+}
+
+/// One core of a machine.
+public struct CoreSlot: Sendable, Equatable {
+    public var profile: CoreProfile
+    /// Cluster number (ARM: MPIDR Aff1).
+    public var cluster: Int
+    /// The MPIDR a read returns (ARM) / the mhartid (RISC-V).
+    public var mpidr: UInt64
+    /// Number of cores in this core's cluster (L2CTLR[25:24] reports it minus one).
+    public var clusterSize: Int
+
+    public init(profile: CoreProfile, cluster: Int, mpidr: UInt64, clusterSize: Int) {
+        self.profile = profile
+        self.cluster = cluster
+        self.mpidr = mpidr
+        self.clusterSize = clusterSize
+    }
+}
+
+public struct MemoryRegion: Sendable, Equatable {
+    public var name: String
+    public var base: UInt64
+    public var size: UInt64
+    public init(name: String, base: UInt64, size: UInt64) {
+        self.name = name
+        self.base = base
+        self.size = size
+    }
+    public var end: UInt64 { base &+ size }
+    public func contains(_ address: UInt64, length: UInt64 = 1) -> Bool {
+        address >= base && length <= size && address - base <= size - length
+    }
+}
+
+/// A device on the bus. `kind` selects the model (`gic-v2`, `generic-timer`, `pl011`,
+/// `ve-sysregs`, `tc2-scc`, …); `regions` are its MMIO windows; `interrupts` its interrupt IDs;
+/// `properties` any further integer parameters the model takes (e.g. `cntfrq`).
+public struct DeviceSpec: Sendable, Equatable {
+    public var name: String
+    public var kind: String
+    public var regions: [MemoryRegion]
+    public var interrupts: [Int]
+    public var properties: [NamedValue]
+
+    public init(name: String, kind: String, regions: [MemoryRegion], interrupts: [Int],
+                properties: [NamedValue]) {
+        self.name = name
+        self.kind = kind
+        self.regions = regions
+        self.interrupts = interrupts
+        self.properties = properties
+    }
+
+    public func property(_ name: String) -> UInt64? { properties.first { $0.name == name }?.value }
+}
+
+/// How the machine's firmware enters the cores.
+public struct BootProtocol: Sendable, Equatable {
+    public enum EntryMode: String, Sendable, Equatable { case svc, hyp, mon, machine, supervisor }
+    public enum Security: String, Sendable, Equatable { case secure, nonSecure = "non-secure" }
+    public enum Secondaries: String, Sendable, Equatable {
+        /// Every core starts at the image entry (QEMU's rule for bare ELF images).
+        case allAtEntry = "all-at-entry"
+        /// Secondaries are off until the primary calls PSCI CPU_ON.
+        case psci
+        /// Secondaries wait in the boot monitor's pen: woken by an interrupt, they jump to the
+        /// address in SYS_FLAGS when it is non-zero (Versatile Express boot monitor). PSCI, when
+        /// a conduit is given, can start them too.
+        case sysFlagsPen = "sys-flags-pen"
+    }
+    public enum Conduit: String, Sendable, Equatable { case none, smc, hvc }
+
+    public var entryMode: EntryMode
+    public var security: Security
+    public var secondaries: Secondaries
+    public var psciConduit: Conduit
+    /// ARM semihosting (SVC 0x123456 in A32) handled by the machine.
+    public var semihosting: Bool
+
+    public init(entryMode: EntryMode, security: Security, secondaries: Secondaries,
+                psciConduit: Conduit, semihosting: Bool) {
+        self.entryMode = entryMode
+        self.security = security
+        self.secondaries = secondaries
+        self.psciConduit = psciConduit
+        self.semihosting = semihosting
+    }
+}
+
+/// A machine option in QEMU's spelling (`secure=on|off`) and the value in force.
+public struct MachineOption: Sendable, Equatable {
+    public var name: String
+    public var allowed: [String]
+    public var value: String
+    public init(name: String, allowed: [String], value: String) {
+        self.name = name
+        self.allowed = allowed
+        self.value = value
+    }
+}
+
+public struct SMPRange: Sendable, Equatable {
+    public var min: Int
+    public var max: Int
+    public var defaultCount: Int
+    public init(min: Int, max: Int, defaultCount: Int) {
+        self.min = min
+        self.max = max
+        self.defaultCount = defaultCount
+    }
+}

@@ -1,0 +1,75 @@
+import Emulator
+import Foundation
+
+/// Renders a `RunResult` for people (text) and for tools (JSON).
+public enum RunReport {
+    /// The per-core table and the findings, printed after the streamed console.
+    public static func text(_ r: RunResult) -> String {
+        var out = ""
+        out += "\n== \(r.image) on \(r.machine): \(describe(r.outcome)) ==\n"
+        let rows = [["cpu", "profile", "MIDR", "MPIDR", "mode", "security", "pc", "instructions", "state"]] + r.cores.map {
+            [String($0.index), $0.profile, hex($0.midr), hex($0.mpidr), $0.mode, $0.security, $0.pcSymbol,
+             String($0.instructions), $0.state]
+        }
+        out += table(rows)
+        if !r.findings.isEmpty {
+            out += "findings:\n"
+            for f in r.findings { out += "  [\(f.kind.rawValue)] \(f.summary)\n" }
+        }
+        out += "instructions retired: \(r.totalInstructions); state hash: 0x\(String(format: "%016llx", r.stateHash))\n"
+        return out
+    }
+
+    public static func describe(_ o: RunOutcome) -> String {
+        switch o {
+        case .exited(let code, let reason): return "exited with code \(code) (\(reason))"
+        case .reset(let reason): return "reset requested (\(reason))"
+        case .budgetExhausted: return "instruction budget exhausted"
+        case .hang: return "hang: no core can make progress"
+        case .notSupported: return "stopped: the guest used something hetboot does not support yet"
+        }
+    }
+
+    static func hex(_ v: UInt32) -> String { String(format: "0x%08X", v) }
+
+    static func table(_ rows: [[String]]) -> String {
+        guard let first = rows.first else { return "" }
+        var widths = Array(repeating: 0, count: first.count)
+        for row in rows { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: JSON
+
+    struct JSONCore: Encodable {
+        var cpu: Int, profile: String, midr: String, mpidr: String, mode: String, security: String
+        var pc: String, symbol: String, instructions: UInt64, state: String
+    }
+    struct JSONFinding: Encodable {
+        var kind: String, cores: [Int], summary: String, pc: String?, mode: String?, instructionCount: UInt64?
+    }
+    struct JSONRun: Encodable {
+        var image: String, machine: String, outcome: String, exitCode: Int32, console: String
+        var cores: [JSONCore], findings: [JSONFinding], instructions: UInt64, stateHash: String
+    }
+
+    public static func json(_ r: RunResult) -> String {
+        let doc = JSONRun(
+            image: r.image, machine: r.machine, outcome: describe(r.outcome), exitCode: r.outcome.exitCode,
+            console: String(decoding: r.console, as: UTF8.self),
+            cores: r.cores.map { JSONCore(cpu: $0.index, profile: $0.profile, midr: hex($0.midr), mpidr: hex($0.mpidr),
+                                          mode: $0.mode, security: $0.security, pc: hex($0.pc), symbol: $0.pcSymbol,
+                                          instructions: $0.instructions, state: $0.state) },
+            findings: r.findings.map { JSONFinding(kind: $0.kind.rawValue, cores: $0.cores, summary: $0.summary,
+                                                  pc: $0.pc.map { hex(UInt32(truncatingIfNeeded: $0)) }, mode: $0.mode,
+                                                  instructionCount: $0.instructionCount) },
+            instructions: r.totalInstructions, stateHash: String(format: "0x%016llx", r.stateHash))
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = (try? enc.encode(doc)) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Emulator
+import Foundation
+import Images
+import Profiles
+import Reports
+
+extension Hetboot {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Boot an ELF image on a machine and report what every core did.",
+            discussion: """
+            The guest's console (UART and semihosting) streams to standard output; then a table \
+            gives, per core: profile, MIDR, MPIDR, mode and security state, PC as symbol+offset, \
+            instructions retired and state (running / sleeping / off / parked / halted).
+            """)
+
+        @Argument(help: "The ELF image to boot.")
+        var image: String
+
+        @Option(name: .long, help: "Machine and options, QEMU style: NAME[,opt=val…] (e.g. tc2, vexpress-a15,secure=off).")
+        var machine: String
+
+        @Option(name: .long, help: "Number of cores, for machines whose core count can change.")
+        var smp: Int?
+
+        @Option(name: .long, help: "Instructions a core runs before the next one gets its turn.")
+        var quantum: UInt64 = 10_000
+
+        @Option(name: .long, help: "Stop after this many instructions in total (exit code 4).")
+        var maxInstructions: UInt64 = 4_000_000_000
+
+        @Option(name: .long, help: "Report format: text or json.")
+        var format: ReportFormat = .text
+
+        @Option(name: .long, help: "The cpu-profiles directory (default: found from the working directory or the executable).")
+        var profiles: String?
+
+        func run() throws {
+            let store = try openProfiles(profiles)
+            let spec: MachineDescription
+            do { spec = try store.machine(machine, smp: smp) } catch { throw InputError(error) }
+            guard spec.architecture == .armv7a else {
+                throw InputError("--machine \(spec.name): \(spec.architecture.rawValue) machines cannot run yet (only ARMv7-A)")
+            }
+            let loaded: LoadedImage
+            do { loaded = try ImageLoader.load(path: image) } catch { throw InputError(error) }
+            let m: ARMMachine
+            do {
+                m = try ARMMachine(spec: spec)
+                try m.load(loaded)
+            } catch { throw InputError(error) }
+            if format == .text {
+                m.consoleSink = { byte, _, _ in putchar(Int32(byte)) }
+            }
+            var policy = RoundRobin(quantum: quantum)
+            let outcome = m.run(maxInstructions: maxInstructions, policy: &policy)
+            let result = m.result(image: image, outcome: outcome)
+            switch format {
+            case .text: print(RunReport.text(result), terminator: "")
+            case .json: print(RunReport.json(result), terminator: "")
+            }
+            fflush(stdout)
+            throw ExitCode(outcome.exitCode)
+        }
+    }
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// The profile store: `--profiles DIR`, else the default search.
+func openProfiles(_ directory: String?) throws -> ProfileStore {
+    guard let dir = directory ?? ProfileStore.defaultDirectory() else {
+        throw InputError("cannot find the cpu-profiles directory: pass --profiles DIR or set HETBOOT_PROFILES")
+    }
+    do { return try ProfileStore(directory: dir) } catch { throw InputError(error) }
+}

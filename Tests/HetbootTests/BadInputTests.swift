@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+
+/// Every bad input gives one line on stderr naming the file or flag and the problem, exit 2.
+final class BadInputTests: XCTestCase {
+    private func expectInputError(_ args: [String], mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try CLI.run(args)
+        XCTAssertEqual(r.status, 2, "\(args): \(r.stdout)\(r.stderr)", file: file, line: line)
+        let errLines = r.stderr.split(separator: "\n")
+        XCTAssertEqual(errLines.count, 1, "\(args): want one line, got:\n\(r.stderr)", file: file, line: line)
+        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "\(args): \(r.stderr) should mention \(m)", file: file, line: line) }
+        XCTAssertTrue(r.stdout.isEmpty, "nothing half-written: \(r.stdout)", file: file, line: line)
+    }
+
+    private func temp(_ name: String, _ contents: Data) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hetboot-bad-\(UUID().uuidString)-\(name)")
+        try contents.write(to: url)
+        return url.path
+    }
+
+    func testTextFileIsNotAnELF() throws {
+        let path = try temp("notes.txt", Data("hello\n".utf8))
+        try expectInputError(["run", path, "--machine", "tc2"], mentions: [path, "ELF"])
+    }
+
+    func testRISCVImageOnTC2() throws {
+        let path = CLI.root.appendingPathComponent("Tests/ImagesTests/Fixtures/riscv64-tiny.elf").path
+        try expectInputError(["run", path, "--machine", "tc2"], mentions: ["riscv64-tiny.elf", "RISC-V"])
+    }
+
+    func testSegmentOutsideRAM() throws {
+        let src = try CLI.buildImage("b _start")
+        // Relink the same object at 0x00001000, where TC2 has no RAM.
+        let obj = src.replacingOccurrences(of: ".elf", with: ".o"), out = src.replacingOccurrences(of: ".elf", with: "-low.elf")
+        try CLI.tool("ld.lld", ["-Ttext=0x1000", "-e", "_start", obj, "-o", out])
+        try expectInputError(["run", out, "--machine", "tc2"], mentions: ["-low.elf", "outside RAM"])
+    }
+
+    func testTruncatedELF() throws {
+        let full = try Data(contentsOf: CLI.root.appendingPathComponent("images/arm/hello.elf"))
+        let path = try temp("trunc.elf", full.prefix(full.count / 2))
+        try expectInputError(["run", path, "--machine", "tc2"], mentions: ["trunc.elf"])
+    }
+
+    func testUnknownMachine() throws {
+        try expectInputError(["run", "images/arm/hello.elf", "--machine", "tc3"], mentions: ["tc3"])
+    }
+
+    func testSMPOutOfRange() throws {
+        try expectInputError(["run", "images/arm/hello.elf", "--machine", "vexpress-a15", "--smp", "9"], mentions: ["--smp", "9"])
+    }
+
+    func testBadFlag() throws {
+        try expectInputError(["run", "images/arm/hello.elf", "--machine", "tc2", "--quantum", "many"], mentions: ["quantum"])
+    }
+
+    /// A copy of cpu-profiles with one core file altered.
+    private func profilesWith(core: String, edit: (String) -> String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hetboot-profiles-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLI.root.appendingPathComponent("cpu-profiles"), to: dir)
+        let file = dir.appendingPathComponent("cores/\(core).toml")
+        try edit(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
+        return dir.path
+    }
+
+    func testProfileWithUnknownKey() throws {
+        let dir = try profilesWith(core: "cortex-a7") { $0 + "\nfrobnicate = 1\n" }
+        try expectInputError(["run", "images/arm/hello.elf", "--machine", "tc2", "--profiles", dir],
+                             mentions: ["cortex-a7.toml", "frobnicate"])
+    }
+
+    func testProfileWithWrongType() throws {
+        let dir = try profilesWith(core: "cortex-a7") { $0.replacingOccurrences(of: "name = \"cortex-a7\"", with: "name = 7") }
+        try expectInputError(["run", "images/arm/hello.elf", "--machine", "tc2", "--profiles", dir],
+                             mentions: ["cortex-a7.toml", "name"])
+    }
+
+    func testProfileWithoutMIDR() throws {
+        let dir = try profilesWith(core: "cortex-a7") { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("MIDR") }.joined(separator: "\n")
+        }
+        try expectInputError(["run", "images/arm/hello.elf", "--machine", "tc2", "--profiles", dir],
+                             mentions: ["cortex-a7.toml", "MIDR"])
+    }
+}

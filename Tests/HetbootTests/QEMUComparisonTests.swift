@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+
+/// `arm/isa-selftest` prints the same lines on hetboot and on QEMU (the oracle), every group
+/// passing.
+final class QEMUComparisonTests: XCTestCase {
+    func testISASelftestMatchesQEMU() throws {
+        let image = "images/arm/isa-selftest.elf"
+        let ours = try CLI.run(["run", image, "--machine", "vexpress-a15"])
+        XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
+        let oursLines = consoleLines(ours.stdout)
+        XCTAssertTrue(oursLines.contains("isa-selftest: all groups pass"), ours.stdout)
+        XCTAssertFalse(oursLines.contains { $0.contains("FAIL") }, ours.stdout)
+
+        guard let qemu = CLI.which("qemu-system-arm") else {
+            throw XCTSkip("qemu-system-arm is not installed: the comparison with QEMU is skipped (CI installs it)")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: qemu)
+        p.arguments = ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic", "-monitor", "none",
+                       "-kernel", CLI.root.appendingPathComponent(image).path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        let qemuLines = String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        }
+        XCTAssertEqual(p.terminationStatus, 0, "QEMU: \(qemuLines)")
+        XCTAssertEqual(oursLines, qemuLines)
+    }
+
+    /// The guest's lines: everything before hetboot's report.
+    private func consoleLines(_ stdout: String) -> [String] {
+        var lines: [String] = []
+        for line in stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("== ") { break }
+            lines.append(String(line))
+        }
+        while lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Builds every guest test image from source with clang and ld.lld (the Swift toolchain's are
+# fine), reproducibly: same sources + same toolchain = the same bytes.
+#
+#   images/build.sh          rebuild every image in place (images/arm/*.elf)
+#   images/build.sh --check  rebuild into a temporary directory and compare byte-for-byte
+#                            with the committed ELFs; exits 1 naming each one that differs
+#
+# Reproducibility: no -g, the compiler runs from images/ with relative source paths (the only
+# path an object records is the STT_FILE symbol, e.g. "arm/runtime/start.S"), objects are
+# linked in a fixed order, .comment/.note sections are discarded by the link script.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here"
+
+mode=build
+case "${1:-}" in
+    "") ;;
+    --check) mode=check ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "build.sh: unknown argument '$1' (expected nothing or --check)" >&2; exit 2 ;;
+esac
+
+for tool in clang ld.lld; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "build.sh: '$tool' not found on PATH (the Swift toolchain's /opt/swift/usr/bin provides it)" >&2
+        exit 2
+    fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/hetboot-images.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+if [ "$mode" = check ]; then out="$work/out"; else out="$here"; fi
+mkdir -p "$out/arm" "$work/obj"
+
+# A32 only (hetboot has no Thumb), no VFP/NEON, no unaligned accesses from compiled code
+# (some tests run with SCTLR.A = 1).
+ARM_CFLAGS=(--target=armv7a-none-eabi -mcpu=cortex-a15 -marm -mfloat-abi=soft -mfpu=none
+    -mno-unaligned-access -ffreestanding -fno-builtin -nostdlib -fno-common -fno-ident
+    -fno-exceptions -fno-unwind-tables -fno-asynchronous-unwind-tables
+    -O2 -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter)
+
+# compile SRC OBJ [extra flags...]
+compile() {
+    local src=$1 obj=$2
+    shift 2
+    clang "${ARM_CFLAGS[@]}" "$@" -c "$src" -o "$obj"
+}
+
+RUNTIME_SRCS=(arm/runtime/start.S arm/runtime/vectors.S arm/runtime/exceptions.c
+    arm/runtime/cpu.c arm/runtime/console.c arm/runtime/lock.c arm/runtime/gic.c
+    arm/runtime/psci.c arm/runtime/smp.c arm/runtime/semihost.c arm/runtime/mem.c)
+
+runtime_objs=()
+for src in "${RUNTIME_SRCS[@]}"; do
+    obj="$work/obj/rt_$(basename "${src%.*}").o"
+    compile "$src" "$obj"
+    runtime_objs+=("$obj")
+done
+
+# image NAME "SOURCES..." [extra compiler flags...]
+image() {
+    local name=$1 srcs=$2
+    shift 2
+    local objs=()
+    for src in $srcs; do
+        local obj="$work/obj/${name}_$(basename "${src%.*}").o"
+        compile "$src" "$obj" "$@"
+        objs+=("$obj")
+    done
+    ld.lld -T arm/runtime/link.ld --no-undefined --build-id=none -o "$out/arm/$name.elf" \
+        "${runtime_objs[@]}" "${objs[@]}"
+    check_a32 "$out/arm/$name.elf"
+}
+
+# hetboot implements A32 only: refuse an image with Thumb code ($t mapping symbols) or any
+# VFP/Advanced SIMD instruction (all of their mnemonics start with "v"). Uses the
+# llvm-objdump next to clang (newer than a distribution's); skipped if there is none.
+objdump_tool=$(dirname "$(command -v clang)")/llvm-objdump
+[ -x "$objdump_tool" ] || objdump_tool=$(command -v llvm-objdump || true)
+check_a32() {
+    local elf=$1
+    [ -n "$objdump_tool" ] || return 0
+    if "$objdump_tool" -t "$elf" | grep -q '[[:space:]]\$t'; then
+        echo "build.sh: $(basename "$elf") contains Thumb code" >&2
+        exit 1
+    fi
+    local bad
+    bad=$("$objdump_tool" -d --no-show-raw-insn "$elf" |
+        awk -F'\t' '/^ *[0-9a-f]+:/ && $2 ~ /^v/ { print $0 }' | head -5)
+    if [ -n "$bad" ]; then
+        echo "build.sh: $(basename "$elf") contains VFP/NEON instructions:" >&2
+        echo "$bad" >&2
+        exit 1
+    fi
+}
+
+image hello "arm/hello/hello.c"
+image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
+    arm/isa-selftest/flags.c arm/isa-selftest/shifter.c arm/isa-selftest/logic.c
+    arm/isa-selftest/multiply.c arm/isa-selftest/divide.c arm/isa-selftest/saturate.c
+    arm/isa-selftest/parallel.c arm/isa-selftest/media.c"
+
+if [ "$mode" = check ]; then
+    status=0
+    for built in "$out"/arm/*.elf; do
+        name=arm/$(basename "$built")
+        if [ ! -f "$here/$name" ]; then
+            echo "build.sh --check: images/$name is not committed" >&2
+            status=1
+        elif ! cmp -s "$built" "$here/$name"; then
+            echo "build.sh --check: images/$name differs from a fresh build" >&2
+            status=1
+        fi
+    done
+    [ $status = 0 ] && echo "build.sh --check: all images match their sources"
+    exit $status
+fi
+echo "build.sh: built $(cd "$out" && ls arm/*.elf | tr '\n' ' ')"
