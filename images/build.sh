@@ -101,7 +101,10 @@ image hello "arm/hello/hello.c"
 image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/flags.c arm/isa-selftest/shifter.c arm/isa-selftest/logic.c
     arm/isa-selftest/multiply.c arm/isa-selftest/divide.c arm/isa-selftest/saturate.c
-    arm/isa-selftest/parallel.c arm/isa-selftest/media.c"
+    arm/isa-selftest/parallel.c arm/isa-selftest/media.c arm/isa-selftest/loadstore.c
+    arm/isa-selftest/ldmstm.c arm/isa-selftest/ldmstm_user.S arm/isa-selftest/exclusive.c
+    arm/isa-selftest/banked.c arm/isa-selftest/banked_asm.S arm/isa-selftest/exceptions.c
+    arm/isa-selftest/exceptions_asm.S arm/isa-selftest/branch.c"
 
 if [ "$mode" = check ]; then
     status=0

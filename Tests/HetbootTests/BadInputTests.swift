@@ -32,7 +32,7 @@ final class BadInputTests: XCTestCase {
         let src = try CLI.buildImage("b _start")
         // Relink the same object at 0x00001000, where TC2 has no RAM.
         let obj = src.replacingOccurrences(of: ".elf", with: ".o"), out = src.replacingOccurrences(of: ".elf", with: "-low.elf")
-        try CLI.tool("ld.lld", ["-Ttext=0x1000", "-e", "_start", obj, "-o", out])
+        try CLI.tool("ld.lld", ["-N", "--image-base=0", "-Ttext=0x1000", "-e", "_start", obj, "-o", out])
         try expectInputError(["run", out, "--machine", "tc2"], mentions: ["-low.elf", "outside RAM"])
     }
 

@@ -66,7 +66,7 @@ enum CLI {
         try (".syntax unified\n.arm\n.text\n.globl _start\n_start:\n" + source + "\n").write(to: src, atomically: true, encoding: .utf8)
         let obj = dir.appendingPathComponent("\(name).o").path, elf = dir.appendingPathComponent("\(name).elf").path
         try tool("clang", ["--target=armv7a-none-eabi", "-march=armv7ve", "-c", src.path, "-o", obj])
-        try tool("ld.lld", ["-Ttext=0x80000000", "-e", "_start", obj, "-o", elf])
+        try tool("ld.lld", ["-N", "-Ttext=0x80000000", "-e", "_start", obj, "-o", elf])
         return elf
     }
 

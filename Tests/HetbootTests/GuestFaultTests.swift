@@ -53,7 +53,7 @@ final class GuestFaultTests: XCTestCase {
     }
 
     func testSpinningGuestStopsAtTheBudgetWithTheReport() throws {
-        let elf = try CLI.buildImage("spin: b spin")
+        let elf = try CLI.buildImage("nop\nspin: b spin")
         let r = try CLI.run(["run", elf, "--machine", "vexpress-a15,secure=off", "--smp", "2", "--max-instructions", "50000"])
         XCTAssertEqual(r.status, 4, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("spin"), r.stdout)

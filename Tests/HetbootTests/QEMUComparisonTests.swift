@@ -17,11 +17,11 @@ final class QEMUComparisonTests: XCTestCase {
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: qemu)
-        p.arguments = ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic", "-monitor", "none",
+        p.arguments = ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic", "-monitor", "none", "-audiodev", "none,id=none",
                        "-kernel", CLI.root.appendingPathComponent(image).path]
         let out = Pipe()
         p.standardOutput = out
-        p.standardError = Pipe()
+        p.standardError = FileHandle.nullDevice
         try p.run()
         let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)

@@ -44,6 +44,9 @@ public final class ARMPlatform {
 /// [secure phys, NS phys, virt, hyp]; property `cntfrq`), `pl011` (one region; optional SPI),
 /// `ve-sysregs` (one region; properties `sys-id`, `procid0`, `procid1`, `counter-hz`) and
 /// `tc2-scc` (one region; clusters taken from the machine's cores).
+///
+/// The devices hold `host` unowned (the machine owns the devices and is usually the host; a
+/// strong reference would be a cycle): the host must outlive the platform.
 public enum ARMPlatformDevices {
     public static let kinds = ["gic-v2", "generic-timer", "pl011", "ve-sysregs", "tc2-scc"]
 
@@ -94,7 +97,8 @@ public enum ARMPlatformDevices {
                     throw failure(spec, "a generic-timer is reached through CP15 and takes no regions")
                 }
                 guard spec.interrupts.isEmpty || spec.interrupts.count == 4 else {
-                    throw failure(spec, "interrupts must list 4 PPIs [secure phys, NS phys, virt, hyp], got \(spec.interrupts.count)")
+                    throw failure(spec, "interrupts must list 4 PPIs [secure phys, NS phys, virt, hyp], "
+                                        + "got \(spec.interrupts.count)")
                 }
                 for id in spec.interrupts where !(16...31).contains(id) {
                     throw failure(spec, "interrupt \(id) is not a PPI (16–31)")
@@ -132,7 +136,8 @@ public enum ARMPlatformDevices {
                     throw failure(spec, "the TC2 SCC describes at most 2 clusters, the machine has \(clusters.count)")
                 }
                 for cluster in clusters where cluster.id > 15 || cluster.count > 4 {
-                    throw failure(spec, "cluster \(cluster.id) with \(cluster.count) cores does not fit the SCC (IDs 0–15, at most 4 cores)")
+                    throw failure(spec, "cluster \(cluster.id) with \(cluster.count) cores does not fit the SCC "
+                                        + "(IDs 0–15, at most 4 cores)")
                 }
                 let controller = TC2SCC(spec: spec, clusters: clusters, host: host)
                 scc = controller
@@ -148,7 +153,8 @@ public enum ARMPlatformDevices {
                          failure: (DeviceSpec, String) -> DeviceError) throws -> GICv2 {
         let names = spec.regions.map(\.name)
         for name in names where name != "gicd" && name != "gicc" {
-            throw failure(spec, "region '\(name)' is not modelled (a gic-v2 takes regions 'gicd' and 'gicc'; no GICH/GICV)")
+            throw failure(spec, "region '\(name)' is not modelled "
+                                + "(a gic-v2 takes regions 'gicd' and 'gicc'; no GICH/GICV)")
         }
         guard names.filter({ $0 == "gicd" }).count == 1, names.filter({ $0 == "gicc" }).count == 1 else {
             throw failure(spec, "a gic-v2 needs exactly one 'gicd' and one 'gicc' region")
@@ -168,7 +174,8 @@ public enum ARMPlatformDevices {
         } else {
             let perCore = Set(machine.cores.map(\.profile.features.gicPriorityBits))
             guard perCore.count <= 1 else {
-                throw failure(spec, "the cores' profiles disagree on gicPriorityBits (\(perCore.sorted())); give property 'priority-bits'")
+                throw failure(spec, "the cores' profiles disagree on gicPriorityBits (\(perCore.sorted())); "
+                                    + "give property 'priority-bits'")
             }
             bits = perCore.first ?? 5
             guard (4...8).contains(bits) else {

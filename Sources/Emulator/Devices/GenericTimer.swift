@@ -34,8 +34,11 @@ public final class GenericTimer {
     }
 
     /// The three timers of a core; raw values index the per-timer arrays (`cpu * 3 + timer`).
-    enum Timer: Int, CaseIterable {
+    enum Timer: Int {
         case physical = 0, virtual = 1, hyp = 2
+
+        /// Every timer, as a stored constant (iterating it allocates nothing).
+        static let all: [Timer] = [.physical, .virtual, .hyp]
     }
 
     public let name: String
@@ -192,7 +195,7 @@ public final class GenericTimer {
     func evaluate(cpu: Int, schedule: Bool) {
         let now = host.virtualTime(cpu: cpu)
         var earliest: UInt64?
-        for timer in Timer.allCases {
+        for timer in Timer.all {
             let i = cpu * 3 + timer.rawValue
             let met = conditionMet(timer, cpu: cpu, now: now)
             let masked = control[i] & GenericTimer.ctlIMask != 0
@@ -203,7 +206,8 @@ public final class GenericTimer {
             }
             if schedule && !met && !masked && control[i] & GenericTimer.ctlEnable != 0 {
                 // The counter reaches CVAL after CVAL − count more ticks of virtual time.
-                let (deadline, overflow) = now.addingReportingOverflow(compareValue[i] &- count(timer, cpu: cpu, now: now))
+                let remaining = compareValue[i] &- count(timer, cpu: cpu, now: now)
+                let (deadline, overflow) = now.addingReportingOverflow(remaining)
                 if !overflow { earliest = min(earliest ?? deadline, deadline) }
             }
         }

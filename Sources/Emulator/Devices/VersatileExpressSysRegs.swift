@@ -47,10 +47,11 @@ public final class VersatileExpressSysRegs: MMIODevice {
     public init(spec: DeviceSpec, host: DeviceHost) {
         name = spec.name
         self.host = host
-        systemID = UInt32(truncatingIfNeeded: spec.property("sys-id") ?? VersatileExpressSysRegs.defaultSystemID)
-        processorID0 = UInt32(truncatingIfNeeded: spec.property("procid0") ?? VersatileExpressSysRegs.defaultProcessorID0)
-        processorID1 = UInt32(truncatingIfNeeded: spec.property("procid1") ?? VersatileExpressSysRegs.defaultProcessorID1)
-        counterHz = max(1, spec.property("counter-hz") ?? VersatileExpressSysRegs.defaultCounterHz)
+        typealias Defaults = VersatileExpressSysRegs
+        systemID = UInt32(truncatingIfNeeded: spec.property("sys-id") ?? Defaults.defaultSystemID)
+        processorID0 = UInt32(truncatingIfNeeded: spec.property("procid0") ?? Defaults.defaultProcessorID0)
+        processorID1 = UInt32(truncatingIfNeeded: spec.property("procid1") ?? Defaults.defaultProcessorID1)
+        counterHz = max(1, spec.property("counter-hz") ?? Defaults.defaultCounterHz)
     }
 
     public func read(offset: UInt64, size: Int, cpu: Int) -> UInt64? {

@@ -45,8 +45,10 @@ enum ARMHarness {
         try run("clang", ["--target=armv7a-none-eabi", "-march=armv7ve", "-c", src.path, "-o", dir.appendingPathComponent("t.o").path])
         try run("llvm-objcopy", ["-O", "binary", "--only-section=.text", dir.appendingPathComponent("t.o").path, dir.appendingPathComponent("t.bin").path])
         let data = try Data(contentsOf: dir.appendingPathComponent("t.bin"))
-        return stride(from: 0, to: data.count - 3, by: 4).map { i in
-            UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24
+        return stride(from: 0, to: data.count - 3, by: 4).map { i -> UInt32 in
+            let b0 = UInt32(data[i]), b1 = UInt32(data[i + 1]) << 8
+            let b2 = UInt32(data[i + 2]) << 16, b3 = UInt32(data[i + 3]) << 24
+            return b0 | b1 | b2 | b3
         }
     }
 

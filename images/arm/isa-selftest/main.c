@@ -31,8 +31,9 @@ static void leave_hyp(void)
 }
 
 static bool (*const groups[])(void) = {
-    group_flags,    group_shifter,  group_logic,     group_multiply, group_divide,
-    group_saturate, group_parallel, group_media,
+    group_flags,    group_shifter,   group_logic,     group_multiply, group_divide,
+    group_saturate, group_parallel,  group_media,     group_loadstore, group_ldmstm,
+    group_exclusive, group_banked,   group_exceptions, group_branch,
 };
 
 int main(void)

@@ -27,7 +27,7 @@ extension ARMCore {
 
     @inline(__always)
     func load32(_ va: UInt32, _ align: ARMAlignment = .natural) -> UInt32? {
-        if va & 3 != 0 && misaligned(va, size: 4, align) {
+        if (va & 3 != 0 || align == .doubleword) && misaligned(va, size: 4, align) {
             takeDataAbort(address: va, kind: .alignment, write: false)
             return nil
         }
@@ -69,7 +69,7 @@ extension ARMCore {
     @inline(__always)
     @discardableResult
     func store32(_ va: UInt32, _ value: UInt32, _ align: ARMAlignment = .natural) -> Bool {
-        if va & 3 != 0 && misaligned(va, size: 4, align) {
+        if (va & 3 != 0 || align == .doubleword) && misaligned(va, size: 4, align) {
             takeDataAbort(address: va, kind: .alignment, write: true)
             return false
         }

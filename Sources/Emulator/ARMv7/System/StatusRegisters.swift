@@ -9,7 +9,7 @@ extension ARMDecoder {
             ARMInstruction(group: .status, op: (ARMInstruction.bit(w, 22) ? StatusOp.mrsSPSR : .mrsCPSR).rawValue,
                            raw: w, rd: ARMInstruction.reg(w, 12))
         },
-        ARMEncoding("MRS (banked)", "cccc 0001 0r00 mmmm dddd 0010 m000 0000") { w in
+        ARMEncoding("MRS (banked)", "cccc 0001 0r00 mmmm dddd 001m 0000 0000") { w in
             ARMInstruction(group: .status, op: StatusOp.mrsBanked.rawValue, raw: w, rd: ARMInstruction.reg(w, 12),
                            flags: ARMInstruction.bit(w, 22) ? 1 : 0, imm: bankedSYSm(w))
         },
@@ -18,7 +18,7 @@ extension ARMDecoder {
             return ARMInstruction(group: .status, op: (ARMInstruction.bit(w, 22) ? StatusOp.msrSPSR : .msrCPSR).rawValue,
                                   raw: w, rn: ARMInstruction.reg(w, 0), flags: UInt8(mask), imm: 0)
         },
-        ARMEncoding("MSR (banked)", "cccc 0001 0r10 mmmm 1111 0010 m000 nnnn") { w in
+        ARMEncoding("MSR (banked)", "cccc 0001 0r10 mmmm 1111 001m 0000 nnnn") { w in
             ARMInstruction(group: .status, op: StatusOp.msrBanked.rawValue, raw: w, rn: ARMInstruction.reg(w, 0),
                            flags: ARMInstruction.bit(w, 22) ? 1 : 0, imm: bankedSYSm(w))
         },
