@@ -98,6 +98,7 @@ check_a32() {
 }
 
 image hello "arm/hello/hello.c"
+image smp-boot "arm/smp-boot/smp-boot.c"
 image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/flags.c arm/isa-selftest/shifter.c arm/isa-selftest/logic.c
     arm/isa-selftest/multiply.c arm/isa-selftest/divide.c arm/isa-selftest/saturate.c

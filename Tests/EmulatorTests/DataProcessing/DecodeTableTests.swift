@@ -33,6 +33,23 @@ final class DecodeTableTests: XCTestCase {
         }
     }
 
+    /// Against the whole table (every group's encodings): an equally specific pattern of
+    /// another group overlapping one of ours would make the listing order decide. Patterns
+    /// of the unconditional space (cond fixed to 1111) do not count: our closures refuse
+    /// cond = 1111, so those words always fall through to them.
+    func testNoEquallySpecificOverlapWithOtherGroups() {
+        let ourNames = Set(Self.ours.map(\.name))
+        let others = ARMDecoder.table.filter { e in
+            !ourNames.contains(e.name) && !(e.mask >> 28 == 0xF && e.value >> 28 == 0xF)
+        }
+        for a in Self.ours {
+            for b in others where a.mask.nonzeroBitCount == b.mask.nonzeroBitCount {
+                let overlap = (a.value ^ b.value) & a.mask & b.mask == 0
+                XCTAssertFalse(overlap, "\(a.name) and \(b.name) are equally specific and overlap")
+            }
+        }
+    }
+
     func testRepresentativeWords() throws {
         let expected: [(String, String)] = [
             ("add r0, r1, #4", "ADD (immediate)"),

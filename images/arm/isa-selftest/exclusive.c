@@ -7,6 +7,9 @@
  * Not tested, because the architecture leaves them IMPLEMENTATION DEFINED or UNPREDICTABLE
  * (A3.4.4, A3.4.5): STREX to an address other than the one LDREX marked, whether a plain
  * store by the same CPU clears the monitor, size-mismatched LDREX/STREX pairs.
+ *
+ * With the MMU off the memory is Strongly-ordered, where support for exclusives is
+ * IMPLEMENTATION DEFINED on real cores; QEMU and hetboot implement them for RAM.
  */
 #include "selftest.h"
 

@@ -13,8 +13,9 @@
  *
  * Every case checks the loaded value (or the stored memory) and the base register after
  * writeback. The unaligned cases run with the MMU off, where data accesses are
- * Strongly-ordered and ARMv7 makes unaligned accesses UNPREDICTABLE (A3.5.? memory types);
- * QEMU and hetboot treat RAM as Normal memory there, which is what the cases expect.
+ * Strongly-ordered (B3.2.1, stage 1 translation disabled) and ARMv7 makes unaligned accesses
+ * to Strongly-ordered memory UNPREDICTABLE (A3.5.7, "Memory access restrictions"); QEMU and
+ * hetboot treat RAM as Normal memory there, which is what these cases expect.
  */
 #include "selftest.h"
 

@@ -38,11 +38,11 @@ static bool (*const groups[])(void) = {
 
 int main(void)
 {
-    if ((rt_read_cpsr() & CPSR_MODE_MASK) == CPSR_MODE_HYP)
+    bool from_hyp = (rt_read_cpsr() & CPSR_MODE_MASK) == CPSR_MODE_HYP;
+    if (from_hyp)
         leave_hyp();
-    uint32_t cpsr = rt_read_cpsr();
-    rt_printf("isa-selftest: running in %s, %s\n", rt_mode_name(cpsr),
-              rt_security_name(rt_security_state()));
+    rt_printf("isa-selftest: running in %s%s\n", rt_mode_name(rt_read_cpsr()),
+              from_hyp ? " (entered in HYP)" : "");
     unsigned failed = 0, n = sizeof groups / sizeof groups[0];
     for (unsigned i = 0; i < n; i++)
         if (!groups[i]())

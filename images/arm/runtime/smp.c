@@ -37,9 +37,9 @@ const char *rt_start_method_name(enum rt_start_method m)
 {
     switch (m) {
     case RT_START_PRIMARY: return "primary";
-    case RT_START_AT_ENTRY: return "with the primary (all at entry)";
-    case RT_START_PSCI_CPU_ON: return "PSCI CPU_ON";
-    case RT_START_SYS_FLAGS: return "SYS_FLAGS pen";
+    case RT_START_AT_ENTRY: return "started with the primary (all at entry)";
+    case RT_START_PSCI_CPU_ON: return "started by PSCI CPU_ON";
+    case RT_START_SYS_FLAGS: return "started by SYS_FLAGS pen";
     default: return "not started";
     }
 }

@@ -1,6 +1,6 @@
 /// Packing and extension (ARM ARM A8.8.125 PKHBT/PKHTB; A8.8.219–A8.8.226 SXTAB … SXTH;
 /// A8.8.271–A8.8.278 UXTAB … UXTH). The extend instructions rotate Rm right by 0, 8, 16 or
-/// 24 first (see `execMedia`).
+/// 24 first (see `execMedia`); `signExtend8`/`signExtend16` are the core's (BitOperations.swift).
 extension ARMCore {
     /// PKHBT: bottom half from Rn, top half from Rm LSL #n (n = 0–31).
     @inline(__always)
