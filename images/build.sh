@@ -107,6 +107,13 @@ image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/banked.c arm/isa-selftest/banked_asm.S arm/isa-selftest/exceptions.c
     arm/isa-selftest/exceptions_asm.S arm/isa-selftest/branch.c"
 
+# Not a test image: a firmware fixture that makes QEMU boot images the way hetboot's tc2 does
+# (see arm/qemu-tc2-shim/shim.S). Linked on its own at 0x87000000.
+compile arm/qemu-tc2-shim/shim.S "$work/obj/qemu-tc2-shim.o"
+ld.lld -T arm/qemu-tc2-shim/link.ld --no-undefined --build-id=none \
+    -o "$out/arm/qemu-tc2-shim.elf" "$work/obj/qemu-tc2-shim.o"
+check_a32 "$out/arm/qemu-tc2-shim.elf"
+
 if [ "$mode" = check ]; then
     status=0
     for built in "$out"/arm/*.elf; do

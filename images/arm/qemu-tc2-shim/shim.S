@@ -173,7 +173,7 @@ psci_version:
     mov     r0, #0x00010000             @ 1.0
     b       mon_return
 
-/* r1 = MPIDR -> r5 = CPU, or branch to invalid */
+/* r1 = MPIDR -> r5 = CPU (r6 = GICD), or branch to invalid */
     .macro  TARGET_CPU
     bic     r5, r1, #0x80000000
     bic     r5, r5, #0x40000000
@@ -182,7 +182,8 @@ psci_version:
     mrc     p15, 4, r6, c15, c0, 0
     lsr     r6, r6, #15
     lsl     r6, r6, #15
-    ldr     r7, [r6, #(GICD_OFF + 0x004)]
+    add     r6, r6, #GICD_OFF           @ r6 = GICD
+    ldr     r7, [r6, #0x004]
     ubfx    r7, r7, #5, #3
     cmp     r5, r7
     bhi     psci_invalid
@@ -206,7 +207,7 @@ psci_cpu_on:
     lsl     r7, r7, r5
     lsl     r7, r7, #16                 @ target list
     orr     r7, r7, #0x8000             @ NSATT: the SGIs are Group 1
-    str     r7, [r6, #(GICD_OFF + 0xF00)]   @ GICD_SGIR, SGI 0
+    str     r7, [r6, #0xF00]            @ GICD_SGIR, SGI 0
     mov     r0, #0
     b       mon_return
 
