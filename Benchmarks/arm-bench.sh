@@ -19,7 +19,7 @@ for i in $(seq "$runs"); do
     end=$(date +%s.%N)
     instructions=$(printf '%s\n' "$out" | sed -n 's/^instructions retired: \([0-9]*\);.*/\1/p')
     awk -v n="$instructions" -v s="$start" -v e="$end" -v m="$machine" \
-        'BEGIN { t = e - s; printf "hetboot %s: %d instructions in %.3f s = %.1f guest MIPS\n", m, n, t, n / t / 1e6 }'
+        'BEGIN { t = e - s; printf "hetboot %s: %.0f instructions in %.3f s = %.1f guest MIPS\n", m, n, t, n / t / 1e6 }'
 done
 
 if command -v qemu-system-arm >/dev/null; then

@@ -99,8 +99,8 @@ check_a32() {
 
 image hello "arm/hello/hello.c"
 image smp-boot "arm/smp-boot/smp-boot.c"
-image bench "arm/bench/bench.c" -DROUNDS=400
-image bench-small "arm/bench/bench.c" -DROUNDS=2
+image bench "arm/bench/bench.c" -DROUNDS=184
+image bench-small "arm/bench/bench.c" -DROUNDS=1
 image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/flags.c arm/isa-selftest/shifter.c arm/isa-selftest/logic.c
     arm/isa-selftest/multiply.c arm/isa-selftest/divide.c arm/isa-selftest/saturate.c

@@ -142,6 +142,21 @@ final class DecodeTableTests: XCTestCase {
         XCTAssertEqual(ARMDecoder.decode(0xE000_1291).group, .undefined)
     }
 
+    /// `decoded(_:)` bit-casts `op` back to the enum: every case must round-trip, and values
+    /// past the last case must be refused.
+    func testOperationRoundTrip() {
+        for c in DataProcessingOp.allCases { XCTAssertEqual(DataProcessingOp.decoded(c.rawValue), c) }
+        for c in MultiplyOp.allCases { XCTAssertEqual(MultiplyOp.decoded(c.rawValue), c) }
+        for c in MediaOp.allCases { XCTAssertEqual(MediaOp.decoded(c.rawValue), c) }
+        XCTAssertNil(DataProcessingOp.decoded(UInt8(DataProcessingOp.allCases.count)))
+        XCTAssertNil(MultiplyOp.decoded(UInt8(MultiplyOp.allCases.count)))
+        XCTAssertNil(MediaOp.decoded(UInt8(MediaOp.allCases.count)))
+        XCTAssertNil(MediaOp.decoded(255))
+        XCTAssertEqual(DataProcessingOp.allCases.last, .movt)
+        XCTAssertEqual(MultiplyOp.allCases.last, .smmls)
+        XCTAssertEqual(MediaOp.allCases.last, .udiv)
+    }
+
     func testDecodeChoosesTheSpecificOperation() throws {
         let words = try ARMHarness.assemble("""
             add r0, r1, #1

@@ -12,6 +12,9 @@ extension ARMCore {
         let base = ramBase
         let size = ramSize
         let stride = ARMCore.entryStride
+        // The decoded page of the last fetch: pages are never freed while a run is going.
+        var pageIndex: UInt32 = .max
+        var page = UnsafeMutableRawPointer(bitPattern: 16)!
         while time < end {
             if attention {
                 attention = false
@@ -25,7 +28,10 @@ extension ARMCore {
                 instructionAbort(pc)
                 continue
             }
-            let page = ram.decodedPage(offset: UInt64(off))
+            if off >> 12 != pageIndex {
+                pageIndex = off >> 12
+                page = ram.decodedPage(offset: UInt64(off))
+            }
             let entry = (page + Int((off & 0xFFF) >> 2) &* stride).assumingMemoryBound(to: ARMInstruction.self)
             if entry.pointee.group == .undecoded {
                 entry.pointee = ARMDecoder.decode((ram.bytes + Int(off)).loadUnaligned(as: UInt32.self))

@@ -3,7 +3,7 @@
 /// the operand form already known. Reading the PC as Rn or Rm gives the address + 8 (r[15]).
 extension ARMCore {
     func execDataProcessing(_ d: ARMInstruction) {
-        guard let op = DataProcessingOp(rawValue: d.op) else { takeUndefined(); return }
+        guard let op = DataProcessingOp.decoded(d.op) else { takeUndefined(); return }
         let r = self.r
         let rd = Int(d.rd)
         switch op {

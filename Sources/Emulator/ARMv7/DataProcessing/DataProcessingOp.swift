@@ -5,7 +5,7 @@
 ///
 /// Fields: `rd`, `rn`, `rm`, `rs`; `imm` = the expanded immediate (MOVT: already << 16);
 /// `shiftType`/`shiftAmount` as `ShiftKind` stores them; `flags` as `DataProcessingFlags`.
-enum DataProcessingOp: UInt8 {
+enum DataProcessingOp: UInt8, CaseIterable {
     // S = 0, operand 2 = immediate.
     case andImm, eorImm, subImm, rsbImm, addImm, adcImm, sbcImm, rscImm, orrImm, movImm, bicImm, mvnImm
     // S = 0, operand 2 = Rm LSL #0–31 (includes the plain register).
@@ -29,6 +29,18 @@ enum DataProcessingOp: UInt8 {
 
     // MOVW / MOVT (A8.8.102, A8.8.106).
     case movw, movt
+}
+
+extension DataProcessingOp {
+    /// The operation an `ARMInstruction.op` holds, or nil for a value no decoder produces.
+    /// Raw values are the declaration order (0, 1, 2 …), which is also the enum's tag, so a
+    /// range check and a bit cast are the whole conversion (the synthesized
+    /// `init(rawValue:)` is an 80-way switch the optimizer leaves as a call on the hot path).
+    /// `DecodeTableTests` checks the correspondence for every case.
+    @inline(__always)
+    static func decoded(_ op: UInt8) -> DataProcessingOp? {
+        op <= DataProcessingOp.movt.rawValue ? unsafeBitCast(op, to: DataProcessingOp.self) : nil
+    }
 }
 
 /// `ARMInstruction.flags` of a data-processing instruction.

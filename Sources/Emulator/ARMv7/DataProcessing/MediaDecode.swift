@@ -7,7 +7,7 @@
 /// `a32.decode`, the should-be-one/zero fields (the 1111 of REV, the 00 of SXTAB) are fixed
 /// bits. The permanently UNDEFINED `cccc 0111 1111 xxxx xxxx xxxx 1111 xxxx` (UDF) is left to
 /// the exception group. Every closure refuses cond = 1111 (the unconditional space, A5.7).
-enum MediaOp: UInt8 {
+enum MediaOp: UInt8, CaseIterable {
     /// rd, rn, rm.
     case qadd, qsub, qdadd, qdsub
     /// rd, rn; imm = saturate-to bit count; shiftType LSL/ASR and shiftAmount (ASR #32 = 32).
@@ -32,6 +32,14 @@ enum MediaOp: UInt8 {
     case sbfx, ubfx
     /// rd (19:16), rn (3:0), rm (11:8).
     case sdiv, udiv
+}
+
+extension MediaOp {
+    /// `ARMInstruction.op` as a `MediaOp` by a checked bit cast (see `DataProcessingOp.decoded`).
+    @inline(__always)
+    static func decoded(_ op: UInt8) -> MediaOp? {
+        op <= MediaOp.udiv.rawValue ? unsafeBitCast(op, to: MediaOp.self) : nil
+    }
 }
 
 /// The parallel add/subtract prefixes (A5.4.1/A5.4.2), in `ARMInstruction.flags`.
@@ -209,11 +217,11 @@ extension ARMDecoder {
         let rd = ARMInstruction.reg(w, 12), rn = ARMInstruction.reg(w, 0)
         if signed {
             return ARMInstruction(group: .media, op: MediaOp.sbfx.rawValue, raw: w, rd: rd, rn: rn,
-                                  shiftAmount: UInt8(31 - msb), imm: 32 - width)
+                                  shiftAmount: UInt8(truncatingIfNeeded: 31 - msb), imm: 32 - width)
         }
         let mask: UInt32 = width == 32 ? 0xFFFF_FFFF : (1 << width) - 1
         return ARMInstruction(group: .media, op: MediaOp.ubfx.rawValue, raw: w, rd: rd, rn: rn,
-                              shiftAmount: UInt8(lsb), imm: mask)
+                              shiftAmount: UInt8(truncatingIfNeeded: lsb), imm: mask)
     }
 
     /// BFI/BFC (A8.8.20, A8.8.21): msb (20:16), lsb (11:7), Rd (15:12), Rn (3:0; 1111 = BFC).
@@ -226,6 +234,6 @@ extension ARMDecoder {
         let clear = isPC(w, 0)
         return ARMInstruction(group: .media, op: (clear ? MediaOp.bfc : .bfi).rawValue, raw: w,
                               rd: ARMInstruction.reg(w, 12), rn: ARMInstruction.reg(w, 0),
-                              shiftAmount: UInt8(lsb), imm: mask)
+                              shiftAmount: UInt8(truncatingIfNeeded: lsb), imm: mask)
     }
 }

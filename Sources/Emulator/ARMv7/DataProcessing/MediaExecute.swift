@@ -3,7 +3,7 @@
 /// instructions are one expression each, below.
 extension ARMCore {
     func execMedia(_ d: ARMInstruction) {
-        guard let op = MediaOp(rawValue: d.op) else { takeUndefined(); return }
+        guard let op = MediaOp.decoded(d.op) else { takeUndefined(); return }
         let r = self.r
         let rd = Int(d.rd)
         switch op {

@@ -5,7 +5,7 @@
 /// 32 bits.
 extension ARMCore {
     func execMultiply(_ d: ARMInstruction) {
-        guard let op = MultiplyOp(rawValue: d.op) else { takeUndefined(); return }
+        guard let op = MultiplyOp.decoded(d.op) else { takeUndefined(); return }
         let r = self.r
         let n = r[Int(d.rn)], m = r[Int(d.rm)]
         let rd = Int(d.rd)

@@ -6,7 +6,7 @@
 /// `rn` (3:0); `flags` = `MultiplyFlags`. A PC operand is UNPREDICTABLE everywhere here, and
 /// so is RdHi = RdLo: hetboot makes both UNDEFINED. Like QEMU, the should-be-zero Ra field
 /// of MUL, SMULW<y> and SMUL<x><y> is a fixed 0000 (other values: UNDEFINED).
-enum MultiplyOp: UInt8 {
+enum MultiplyOp: UInt8, CaseIterable {
     case mul, muls, mla, mlas, mls
     case umull, umulls, umlal, umlals, smull, smulls, smlal, smlals, umaal
     /// Halfword multiplies: operand halves from `flags`.
@@ -15,6 +15,14 @@ enum MultiplyOp: UInt8 {
     /// (R: `flags.round`).
     case smlad, smuad, smlsd, smusd, smlald, smlsld
     case smmla, smmul, smmls
+}
+
+extension MultiplyOp {
+    /// `ARMInstruction.op` as a `MultiplyOp` by a checked bit cast (see `DataProcessingOp.decoded`).
+    @inline(__always)
+    static func decoded(_ op: UInt8) -> MultiplyOp? {
+        op <= MultiplyOp.smmls.rawValue ? unsafeBitCast(op, to: MultiplyOp.self) : nil
+    }
 }
 
 /// `ARMInstruction.flags` of a multiply: instruction bits 5 and 6, whose meaning depends on

@@ -15,10 +15,10 @@ enum ShiftKind {
     /// `DecodeImmShift(type, imm5)` (A8.4.3): the stored (shiftType, shiftAmount).
     static func decodeImmShift(type: UInt32, imm5: UInt32) -> (UInt8, UInt8) {
         switch type & 3 {
-        case 0: return (lsl, UInt8(imm5))
-        case 1: return (lsr, imm5 == 0 ? 32 : UInt8(imm5))
-        case 2: return (asr, imm5 == 0 ? 32 : UInt8(imm5))
-        default: return imm5 == 0 ? (rrx, 1) : (ror, UInt8(imm5))
+        case 0: return (lsl, UInt8(truncatingIfNeeded: imm5 & 31))
+        case 1: return (lsr, imm5 == 0 ? 32 : UInt8(truncatingIfNeeded: imm5 & 31))
+        case 2: return (asr, imm5 == 0 ? 32 : UInt8(truncatingIfNeeded: imm5 & 31))
+        default: return imm5 == 0 ? (rrx, 1) : (ror, UInt8(truncatingIfNeeded: imm5 & 31))
         }
     }
 }
