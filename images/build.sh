@@ -99,7 +99,7 @@ check_a32() {
 
 image hello "arm/hello/hello.c"
 image smp-boot "arm/smp-boot/smp-boot.c"
-image bench "arm/bench/bench.c" -DROUNDS=184
+image bench "arm/bench/bench.c" -DROUNDS=192
 image bench-small "arm/bench/bench.c" -DROUNDS=1
 image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/flags.c arm/isa-selftest/shifter.c arm/isa-selftest/logic.c

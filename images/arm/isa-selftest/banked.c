@@ -102,7 +102,10 @@ static void field_masks(struct st_group *g)
     st_check(g, after & 0xF80001FFu, 0x900001D3u);
 
     /* MSR CPSR_fsxc: every field at once (keeping SVC, A I F masked, little-endian) */
-    __asm__ volatile("msr cpsr_fsxc, %[v]\n\tmrs %[a], cpsr" : [a] "=r"(after) : [v] "r"(0x600301D3u) : "cc");
+    __asm__ volatile("msr cpsr_fsxc, %[v]\n\tmrs %[a], cpsr"
+                     : [a] "=r"(after)
+                     : [v] "r"(0x600301D3u)
+                     : "cc");
     st_check(g, after & 0xF80F03FFu, 0x600301D3u);
 
     /* SPSR field masks: start from a known SPSR_svc, then write single fields */

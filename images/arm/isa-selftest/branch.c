@@ -162,7 +162,10 @@ static void pc_reads(struct st_group *g)
     st_check(g, pc_seen, here + 24);
 
     volatile uint32_t slot = 0;
-    __asm__ volatile("1:\tstr pc, [%[s]]\n\tadr %[h], 1b" : [h] "=&r"(here) : [s] "r"(&slot) : "memory");
+    __asm__ volatile("1:\tstr pc, [%[s]]\n\tadr %[h], 1b"
+                     : [h] "=&r"(here)
+                     : [s] "r"(&slot)
+                     : "memory");
     st_check(g, slot, here + 8);
 }
 

@@ -8,9 +8,14 @@
  * Entry state checked for every exception: the vector, LR_<mode> (the offsets of B1.8.3
  * table "Link values saved on exception entry": UDF/SVC/BKPT + 4, data abort + 8), SPSR =
  * the CPSR before, the handler's CPSR = the old one with the new mode, I set, A set for
- * aborts only, F unchanged (B1.8.4, with CPSR.A and F clear before the test), and the fault
+ * aborts only, F unchanged (CPSR.A and F are clear before each test), and the fault
  * registers: short-descriptor DFSR/IFSR FS = 0b00001 alignment, 0b00010 debug event, WnR
  * (bit 11) = 1 for writes (B4.1.52, B4.1.96).
+ *
+ * CPSR.A on abort entry, in the B1.9 pseudocode (TakeDataAbortException,
+ * TakePrefetchAbortException): "if !HaveSecurityExt() || HaveVirtExt() || SCR.NS == '0' ||
+ * SCR.AW == '1' then CPSR.A = '1'". The A15 and A7 have the Virtualization Extensions, so A is
+ * set in Non-secure state too, whatever SCR.AW says; QEMU agrees.
  */
 #include "selftest.h"
 
@@ -49,7 +54,10 @@ static uint32_t read_sctlr(void)
     return v;
 }
 
-static void write_sctlr(uint32_t v) { __asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" ::"r"(v) : "memory"); }
+static void write_sctlr(uint32_t v)
+{
+    __asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" ::"r"(v) : "memory");
+}
 
 /* Common checks: count, vector, LR, SPSR, handler CPSR. */
 static void check_entry(struct st_group *g, uint32_t vector, uint32_t lr, uint32_t cpsr_before,

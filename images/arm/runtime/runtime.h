@@ -165,9 +165,18 @@ void *memset(void *dst, int c, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 
-static inline uint32_t rt_mmio_read32(uint32_t addr) { return *(volatile uint32_t *)(uintptr_t)addr; }
-static inline void rt_mmio_write32(uint32_t addr, uint32_t v) { *(volatile uint32_t *)(uintptr_t)addr = v; }
-static inline uint8_t rt_mmio_read8(uint32_t addr) { return *(volatile uint8_t *)(uintptr_t)addr; }
+static inline uint32_t rt_mmio_read32(uint32_t addr)
+{
+    return *(volatile uint32_t *)(uintptr_t)addr;
+}
+static inline void rt_mmio_write32(uint32_t addr, uint32_t v)
+{
+    *(volatile uint32_t *)(uintptr_t)addr = v;
+}
+static inline uint8_t rt_mmio_read8(uint32_t addr)
+{
+    return *(volatile uint8_t *)(uintptr_t)addr;
+}
 
 /* provided by the image */
 int main(void);

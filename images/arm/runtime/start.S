@@ -12,7 +12,8 @@
  * CPU 0 clears .bss once and runs main through rt_primary_entry; the others wait until .bss
  * is clear, then park in the runtime pen (rt_secondary_entry, smp.c).
  *
- * Nothing here depends on the entry mode: CPSID/CPS-free code is valid in SVC and in HYP.
+ * Nothing here depends on the entry mode: every instruction used is valid in SVC and in HYP
+ * (CPSID only masks; no mode change).
  */
     .syntax unified
     .arm

@@ -141,8 +141,8 @@ static void on_irq(uint32_t iar)
 
 /* Ring member: take interrupts until the primary says the ring is done. WFI with IRQs
  * masked still wakes on a pending IRQ (ARM ARM B1.8, "Wait For Interrupt": a physical IRQ
- * is a wake-up event whatever CPSR.I says), which is then
- * taken in the window where they are unmasked: no lost wake-up. */
+ * is a wake-up event whatever CPSR.I says), which is then taken in the window where they
+ * are unmasked: no lost wake-up. The primary's final WAKE_SGI gets members out of WFI. */
 static void ring_member(void *arg)
 {
     (void)arg;

@@ -33,9 +33,11 @@ extension ARMCore {
         spsr = saved
         r[14] = link
         cpsrI = true
-        // In Non-secure state SCR.AW/FW decide whether A and F may be set (B1.8.? table B1-9).
-        if maskAbort && (secureTarget || cp15.scr & SCR.AW != 0) { cpsrA = true }
-        if maskFIQ && (secureTarget || cp15.scr & SCR.FW != 0) { cpsrF = true }
+        // Pseudocode TakeDataAbortException & co: A and F are set unless the core has the
+        // Security but not the Virtualization Extensions, is Non-secure, and SCR.AW/FW say no.
+        let plainNS = features.security && !features.virtualization && !secureTarget
+        if maskAbort && (!plainNS || cp15.scr & SCR.AW != 0) { cpsrA = true }
+        if maskFIQ && (!plainNS || cp15.scr & SCR.FW != 0) { cpsrF = true }
         cpsrE = sctlr & SCTLR.EE != 0
         nextPC = base &+ vector.rawValue
         attention = true

@@ -16,6 +16,7 @@ editing: python3 images/arm/isa-selftest/gen/gen_tables.py
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from armref import *  # noqa: E402,F403
 

@@ -1,0 +1,63 @@
+import Foundation
+import TOMLKit
+import XCTest
+
+/// Every case of `images/manifest.toml` runs through the command line and ends as the
+/// manifest says, printing its expected console lines in order.
+final class ManifestTests: XCTestCase {
+    struct Case {
+        var image: String
+        var path: String
+        var machine: String
+        var smp: Int?
+        var outcome: String
+        var console: [String]
+    }
+
+    static func cases() throws -> [Case] {
+        let url = CLI.root.appendingPathComponent("images/manifest.toml")
+        let table = try TOMLTable(string: try String(contentsOf: url, encoding: .utf8))
+        var cases: [Case] = []
+        for image in table["image"]?.array?.compactMap({ $0.table }) ?? [] {
+            let name = image["name"]?.string ?? "?"
+            let path = "images/" + (image["path"]?.string ?? "")
+            for c in image["case"]?.array?.compactMap({ $0.table }) ?? [] {
+                cases.append(Case(image: name, path: path, machine: c["machine"]?.string ?? "",
+                                  smp: c["smp"]?.int, outcome: c["outcome"]?.string ?? "",
+                                  console: c["console"]?.array?.compactMap { $0.string } ?? []))
+            }
+        }
+        return cases
+    }
+
+    func testManifestListsEveryImageInTheTree() throws {
+        let listed = Set(try Self.cases().map(\.path))
+        let dir = CLI.root.appendingPathComponent("images/arm")
+        let elfs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".elf") }
+        // bench.elf (10⁹ instructions) is measured by Benchmarks/, and the QEMU shim is QEMU-only.
+        for elf in elfs where !["bench.elf", "qemu-tc2-shim.elf"].contains(elf) {
+            XCTAssertTrue(listed.contains("images/arm/\(elf)"), "images/arm/\(elf) has no manifest case")
+        }
+    }
+
+    func testEveryManifestCase() throws {
+        let cases = try Self.cases()
+        XCTAssertGreaterThan(cases.count, 10)
+        for c in cases {
+            XCTAssertEqual(c.outcome, "pass", "\(c.image): only 'pass' cases exist so far")
+            var args = ["run", c.path, "--machine", c.machine]
+            if let smp = c.smp { args += ["--smp", String(smp)] }
+            let r = try CLI.run(args)
+            let label = "\(c.image) on \(c.machine)\(c.smp.map { " smp \($0)" } ?? "")"
+            XCTAssertEqual(r.status, 0, "\(label):\n\(r.stdout)\(r.stderr)")
+            var remaining = r.lines[...]
+            for expected in c.console {
+                guard let at = remaining.firstIndex(of: expected) else {
+                    XCTFail("\(label): line \"\(expected)\" missing or out of order in:\n\(r.stdout)")
+                    break
+                }
+                remaining = remaining[(at + 1)...]
+            }
+        }
+    }
+}
