@@ -151,9 +151,9 @@ public final class ARMCore {
         flagQ = v & (1 << 27) != 0
     }
 
-    /// Write the whole CPSR from an exception return or exception entry (no permission checks
-    /// beyond the architecture's: an illegal mode is refused by the caller). Returns false when
-    /// the value asks for Thumb or Jazelle state, which hetboot does not run.
+    /// Write the whole CPSR from an exception return (an illegal mode was refused by the
+    /// caller). A value that asks for Thumb or Jazelle state halts the core with a finding:
+    /// hetboot does not run those states.
     func restoreCPSR(_ v: UInt32) {
         setFlags(fromPSR: v)
         flagGE = (v >> 16) & 0xF

@@ -230,7 +230,6 @@ extension ARMCore {
         }
         restoreCPSRChecked(psr)
         nextPC = address & ~3
-        if psr & (1 << 5) != 0 { notSupported("exception return to Thumb state") }
     }
 
     /// CPSR ← psr from an exception return, refusing an illegal target mode as QEMU does
@@ -244,7 +243,7 @@ extension ARMCore {
         case nil: legal = false
         case .mon?: legal = features.security && isSecure
         case .hyp?: legal = features.virtualization && (mode == .hyp || mode == .mon) && !(mode == .mon && !cp15.scrNS)
-        default: legal = !(mode == .hyp && false)
+        default: legal = true
         }
         if !legal { v = (v & ~0x1F) | mode.rawValue }
         restoreCPSR(v)

@@ -36,7 +36,7 @@ enum HCR {
 
 /// The CP15 state of one core. Registers the interpreter consults on its paths (SCTLR, SCR,
 /// HCR, HSCTLR, vector bases, fault registers) are stored properties; the rest live in
-/// `stored`, keyed by their encoding, with the masks the profile gives.
+/// `stored`, keyed by their architectural name, with the masks the profile gives.
 struct CP15State {
     // Banked by security state (B3.15.2): index 0 = Non-secure, 1 = Secure.
     var sctlrBank: (UInt32, UInt32)
