@@ -73,4 +73,22 @@ final class GuestFaultTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("enabling the MMU"), r.stdout)
         XCTAssertTrue(r.stdout.contains("enable_mmu"), r.stdout)
     }
+
+    func testSecondaryRAMRegionsHoldData() throws {
+        // vexpress-a15's A15 SRAM at 0x2E000000: a store there reads back.
+        let elf = try CLI.buildImage("""
+            ldr r0, =0x2E000010
+            ldr r1, =0x12345678
+            str r1, [r0]
+            ldr r2, [r0]
+            cmp r1, r2
+            ldreq r1, =0x20026
+            ldrne r1, =0x20023
+            mov r0, #0x18
+            svc 0x123456
+            .ltorg
+            """)
+        let r = try CLI.run(["run", elf, "--machine", "vexpress-a15"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    }
 }

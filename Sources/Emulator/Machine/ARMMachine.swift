@@ -48,6 +48,7 @@ public final class ARMMachine: DeviceHost {
         }
         platform = try ARMPlatformDevices.build(machine: spec, host: self)
         for (region, device) in platform?.mmio ?? [] { bus.map(device, at: region) }
+        for region in spec.ram.dropFirst() { bus.map(RAMDevice(region: region), at: region) }
     }
 
     /// PERIPHBASE as CBAR reports it (A15/A7 TRM): the machine's `periphbase` property of its

@@ -2,11 +2,12 @@ import Images
 import Profiles
 
 extension ARMMachine {
-    /// Check `image` against the machine (ARM, 32-bit, little-endian, every segment in RAM),
-    /// copy its segments to RAM (zero-filling each segment's tail), take its symbols for
-    /// reports, and put the cores at the entry as the boot protocol says.
+    /// Check `image` against the machine (ARM, 32-bit, little-endian, every segment in the
+    /// main RAM — the region instructions are fetched from), copy its segments to RAM
+    /// (zero-filling each segment's tail), take its symbols for reports, and put the cores at
+    /// the entry as the boot protocol says.
     public func load(_ image: LoadedImage) throws {
-        try image.check(machine: .arm, is64Bit: false, ram: spec.ram.map { (base: $0.base, size: $0.size) },
+        try image.check(machine: .arm, is64Bit: false, ram: [(base: ram.base, size: ram.size)],
                         machineName: spec.name)
         for segment in image.segments {
             ram.zero(at: segment.physicalAddress, length: segment.memorySize)
