@@ -124,6 +124,12 @@ public final class ARMMachine: DeviceHost {
         }
     }
 
+    public func setInterruptLine(cpu: Int, line: Int, level: Bool) {
+        guard cpu >= 0 && cpu < cores.count, line == 0 || line == 1 else { return }
+        let core = cores[cpu]
+        setInterruptLines(cpu: cpu, irq: line == 0 ? level : core.irqLine, fiq: line == 1 ? level : core.fiqLine)
+    }
+
     public func virtualTime(cpu: Int) -> UInt64 {
         guard cpu >= 0 && cpu < cores.count else { return 0 }
         return cores[cpu].time

@@ -15,8 +15,14 @@ public protocol MMIODevice: AnyObject {
 /// What devices see of the machine: the interrupt wires into the cores, virtual time, and the
 /// requests a device can make of the whole machine (power off, reset).
 public protocol DeviceHost: AnyObject {
-    /// Drive core `cpu`'s IRQ and FIQ inputs (level-sensitive: the value stays until changed).
+    /// Drive core `cpu`'s IRQ and FIQ inputs (ARM; level-sensitive: the value stays until
+    /// changed).
     func setInterruptLines(cpu: Int, irq: Bool, fiq: Bool)
+    /// Drive one interrupt input of core `cpu`, numbered as its architecture numbers them:
+    /// ARM 0 = IRQ, 1 = FIQ; RISC-V the `mip` bit — 3 MSIP, 7 MTIP, 11 MEIP, 9 SEIP, 5 STIP are
+    /// levels the device holds; 1 SSIP (ACLINT SSWI) is a set request: `level: true` sets the
+    /// bit, software clears it.
+    func setInterruptLine(cpu: Int, line: Int, level: Bool)
     /// The virtual time of core `cpu`: instructions it retired plus time it spent asleep.
     func virtualTime(cpu: Int) -> UInt64
     /// Ask the scheduler to call `timerEvent(cpu:)` on the device host no later than

@@ -27,6 +27,15 @@ final class DeviceTestHost: DeviceHost {
         lineChanges.append((cpu, irq, fiq))
     }
 
+    /// Lines set through `setInterruptLine`, by CPU then line number.
+    var lines: [Int: [Int: Bool]] = [:]
+    var lineEvents: [(cpu: Int, line: Int, level: Bool)] = []
+
+    func setInterruptLine(cpu: Int, line: Int, level: Bool) {
+        lines[cpu, default: [:]][line] = level
+        lineEvents.append((cpu, line, level))
+    }
+
     func virtualTime(cpu: Int) -> UInt64 { time[cpu] }
 
     func requestTimerEvent(cpu: Int, at time: UInt64) { timerRequests.append((cpu, time)) }
