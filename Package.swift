@@ -17,9 +17,11 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibELF", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
+        // Debian's libfdt-dev has no pkg-config file: the module map links `fdt` directly.
+        .systemLibrary(name: "CLibFDT", providers: [.apt(["libfdt-dev"])]),
         .target(name: "Profiles", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Images", dependencies: ["CLibELF"]),
-        .target(name: "Emulator", dependencies: ["Profiles", "Images"], swiftSettings: hotPath),
+        .target(name: "Emulator", dependencies: ["Profiles", "Images", "CLibFDT"], swiftSettings: hotPath),
         .target(name: "Reports", dependencies: ["Emulator"]),
         .executableTarget(name: "hetboot", dependencies: [
             "Profiles", "Images", "Emulator", "Reports",

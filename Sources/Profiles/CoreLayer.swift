@@ -22,6 +22,17 @@
 ///     [features]                     # every key of the architecture (FeatureKeys)
 ///     virtualization = true
 ///
+///     # rv64 instead: [id-registers] misa, mvendorid, marchid, mimpid (misa: MXL = 2 in [63:62],
+///     # one bit per letter, checked against the features by RV64Rules), and
+///     # [features] isa-extensions = ["i", "m", "a", "c", "zicsr"]   # letters and Z/S names
+///     #            privilege-modes = ["m", "s", "u"]
+///     #            mmu-modes = ["sv39"]          # besides Bare; [] = no MMU (needs "s" otherwise)
+///     #            pmp-entries = 8
+///     #            misaligned = "trap"           # trap | hardware
+///     #            ad-update = "fault"           # fault | hardware; only with an MMU
+///     #            time-csr = "trap"             # hardware | trap
+///     # and caches = [] (a top-level key) for a hart without caches.
+///
 ///     [[caches]]                     # one per cache, in CLIDR order
 ///     level = 1
 ///     kind = "data"                  # instruction | data | unified

@@ -13,8 +13,9 @@ public struct CoreProfile: Sendable, Equatable {
     /// The chain of profiles this one inherits from, nearest first.
     public var inherits: [String]
     /// Read-only identification registers by their architectural name (`MIDR`, `CTR`, `ID_PFR0`,
-    /// `CLIDR`, `FPSID`, `MVFR0`, `DBGDIDR`, … / `mvendorid`, `marchid`, `mimpid`, `misa`),
-    /// in the order the file gives them.
+    /// `CLIDR`, `FPSID`, `MVFR0`, `DBGDIDR`, … / `misa`, `mvendorid`, `marchid`, `mimpid`),
+    /// in the order the file gives them. RISC-V `misa` is the reset value the hart reports; its
+    /// letters are checked against `features` (RV64Rules).
     public var idRegisters: [NamedValue]
     /// Writable system registers with reset value and masks, by architectural name
     /// (`SCTLR`, `HSCTLR`, `ACTLR`, `PMCR`, `L2CTLR`, …), in file order.
@@ -110,14 +111,59 @@ public struct Features: Sendable, Equatable {
     public var thumb: Bool = true              // Thumb state implemented (hetboot: not modelled yet)
     /// GIC CPU interface priority bits (5 on A15/A7: priorities masked with 0xF8).
     public var gicPriorityBits: Int = 5
-    // RISC-V: ISA extensions as single letters and multi-letter names (lower case),
-    // privilege modes, and the MMU modes satp accepts.
+    // RISC-V. The `misa` id register must agree with these (RV64Rules): every single-letter
+    // extension here has its misa bit and no other letter has one; misa.S ⇔ "s" mode, misa.U ⇔
+    // "u" mode.
+    /// ISA extensions, in file order: single letters (`i`, `m`, `a`, `f`, `d`, `c`, `h`, …) and
+    /// multi-letter names (`zicsr`, `zifencei`, `zicntr`, `sstc`, …), lower case.
     public var isaExtensions: [String] = []
+    /// Privilege modes implemented: `m`, and `s`, `u` when present.
     public var privilegeModes: [String] = []
+    /// Translation schemes satp accepts besides Bare (`sv39`, `sv48`, `sv57`). Empty: no MMU —
+    /// satp.MODE reads Bare; on a hart without S-mode satp does not exist at all.
     public var mmuModes: [String] = []
+    /// Number of PMP entries (pmpaddr0 … pmpaddrN−1); 0 = no PMP.
     public var pmpEntries: Int = 0
+    /// What an ordinary load or store to a misaligned address does.
+    public var misaligned: MisalignedAccess = .trap
+    /// How the page-table walker treats a PTE with A = 0, or D = 0 on a store. nil when the hart
+    /// has no MMU (`mmuModes` empty).
+    public var adUpdate: ADUpdate?
+    /// Whether reading the `time` CSR works in hardware or traps.
+    public var timeCSR: TimeCSR = .hardware
+
+    /// Misaligned loads and stores (RISC-V unprivileged spec §2.6: the EEI decides).
+    public enum MisalignedAccess: String, Sendable, Equatable, CaseIterable {
+        /// Load/store/AMO address-misaligned exception (mcause 4 / 6); M-mode firmware may emulate.
+        case trap
+        /// Ordinary loads and stores complete (not necessarily atomically); LR/SC and AMOs still
+        /// raise the address-misaligned exception.
+        case hardware
+    }
+
+    /// A/D bits (privileged spec §4.3.1, Svade / Svadu).
+    public enum ADUpdate: String, Sendable, Equatable, CaseIterable {
+        /// A page fault when A = 0, or D = 0 on a store; software sets the bits (Svade).
+        case fault
+        /// The walker sets A (and D on a store) in the PTE in memory, atomically (Svadu).
+        case hardware
+    }
+
+    /// The `time` CSR (0xC01; Zicntr).
+    public enum TimeCSR: String, Sendable, Equatable, CaseIterable {
+        /// Reads return the platform timer (the CLINT's mtime), subject to mcounteren/scounteren.
+        case hardware
+        /// Every read raises illegal instruction, so M-mode firmware emulates it from mtime.
+        case trap
+    }
 
     public init() {}
+
+    /// Whether an ISA extension (`"h"`, `"sstc"`, …) is implemented.
+    public func hasExtension(_ name: String) -> Bool { isaExtensions.contains(name) }
+
+    /// Whether a privilege mode (`"m"`, `"s"`, `"u"`) is implemented.
+    public func hasPrivilegeMode(_ mode: String) -> Bool { privilegeModes.contains(mode) }
 }
 
 /// One cache as CCSIDR/CLIDR describe it.

@@ -59,9 +59,11 @@ enum CoreResolver {
             throw ProfileError(file: root.file, key: "id-registers.\(required)",
                                message: "missing; an \(architecture.rawValue) profile must give \(requiredIDRegisters(architecture).joined(separator: ", "))")
         }
-        for key in FeatureKeys.keys(for: architecture) where !features.contains(where: { $0.key == key }) {
+        let requiredFeatures = FeatureKeys.requiredKeys(for: architecture, settings: features)
+        for key in requiredFeatures where !features.contains(where: { $0.key == key }) {
+            let every = architecture == .rv64 ? "every feature (ad-update only with an MMU)" : "every feature"
             throw ProfileError(file: root.file, key: "features.\(key)",
-                               message: "missing; an \(architecture.rawValue) profile must give every feature: \(FeatureKeys.keys(for: architecture).joined(separator: ", "))")
+                               message: "missing; an \(architecture.rawValue) profile must give \(every): \(FeatureKeys.keys(for: architecture).joined(separator: ", "))")
         }
         guard let caches else {
             throw ProfileError(file: root.file, key: "caches",
@@ -75,9 +77,32 @@ enum CoreResolver {
 
         var resolved = Features()
         FeatureKeys.apply(features, to: &resolved)
+        if architecture == .rv64, let misa = idRegisters.first(where: { $0.name == "misa" })?.value,
+           let problem = RV64Rules.check(misa: misa, features: resolved) {
+            throw ProfileError(file: file(setting: problem.key, in: chain), key: problem.key, message: problem.message)
+        }
         return CoreProfile(name: leaf.name, architecture: architecture, description: description, file: leaf.file,
                            inherits: chain.dropFirst().map(\.name), idRegisters: idRegisters,
                            systemRegisters: specs, features: resolved, caches: caches)
+    }
+
+    /// The file that last set `key` (`id-registers.misa`, `features.mmu-modes[1]`): the nearest
+    /// layer of the chain (leaf first) that gives it, else the leaf.
+    static func file(setting key: String, in chain: [CoreLayer]) -> String {
+        let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return chain.first?.file ?? "" }
+        let name = parts[1].split(separator: "[").first.map(String.init) ?? parts[1]
+        for layer in chain {
+            switch parts[0] {
+            case "id-registers" where layer.idRegisters.contains { $0.name == name }:
+                return layer.file
+            case "features" where layer.features?.contains { $0.key == name } == true:
+                return layer.file
+            default:
+                continue
+            }
+        }
+        return chain.first?.file ?? ""
     }
 
     /// The child's fields replace the parent's one by one.

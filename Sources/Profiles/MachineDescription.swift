@@ -39,11 +39,14 @@ public struct MachineDescription: Sendable, Equatable {
 /// One core of a machine.
 public struct CoreSlot: Sendable, Equatable {
     public var profile: CoreProfile
-    /// Cluster number (ARM: MPIDR Aff1).
+    /// Cluster number (ARM: MPIDR Aff1). RISC-V: the `[[clusters]]` entry's id, or the group's
+    /// index in a `harts=` list — informational only (no RISC-V register reports it).
     public var cluster: Int
-    /// The MPIDR a read returns (ARM) / the mhartid (RISC-V).
+    /// The MPIDR a read returns (ARM) / the mhartid (RISC-V: 0, 1, 2 … in logical order, so on
+    /// fu740 hart 0 is the S7 monitor hart).
     public var mpidr: UInt64
-    /// Number of cores in this core's cluster (L2CTLR[25:24] reports it minus one).
+    /// ARM: number of cores in this core's cluster (L2CTLR[25:24] reports it minus one).
+    /// RISC-V: number of harts of the whole machine.
     public var clusterSize: Int
 
     public init(profile: CoreProfile, cluster: Int, mpidr: UInt64, clusterSize: Int) {
@@ -69,9 +72,12 @@ public struct MemoryRegion: Sendable, Equatable {
     }
 }
 
-/// A device on the bus. `kind` selects the model (`gic-v2`, `generic-timer`, `pl011`,
-/// `ve-sysregs`, `tc2-scc`, …); `regions` are its MMIO windows; `interrupts` its interrupt IDs;
-/// `properties` any further integer parameters the model takes (e.g. `cntfrq`).
+/// A device on the bus. `kind` selects the model (ARM: `gic-v2`, `generic-timer`, `pl011`,
+/// `ve-sysregs`, `tc2-scc`; RISC-V: `mrom`, `sifive-test`, `clint`, `plic`, `ns16550a`,
+/// `sifive-uart` — each machine file's header comment lists the kinds it uses and their
+/// properties); `regions` are its MMIO windows; `interrupts` its interrupt IDs (GIC INTIDs /
+/// PLIC source IDs); `properties` any further integer parameters the model takes (e.g. `cntfrq`,
+/// `timebase`).
 public struct DeviceSpec: Sendable, Equatable {
     public var name: String
     public var kind: String
@@ -96,7 +102,10 @@ public struct BootProtocol: Sendable, Equatable {
     public enum EntryMode: String, Sendable, Equatable { case svc, hyp, mon, machine, supervisor }
     public enum Security: String, Sendable, Equatable { case secure, nonSecure = "non-secure" }
     public enum Secondaries: String, Sendable, Equatable {
-        /// Every core starts at the image entry (QEMU's rule for bare ELF images).
+        /// Every core starts at the image entry (QEMU's rule for bare ELF images). RISC-V (the
+        /// only value an rv64 machine takes): every hart leaves reset at the reset vector — the
+        /// base of the `mrom` device, where QEMU's reset stub jumps to the start address — and
+        /// `Firmware` says what runs there.
         case allAtEntry = "all-at-entry"
         /// Secondaries are off until the primary calls PSCI CPU_ON.
         case psci
@@ -107,20 +116,51 @@ public struct BootProtocol: Sendable, Equatable {
     }
     public enum Conduit: String, Sendable, Equatable { case none, smc, hvc }
 
+    /// The M-mode firmware of a RISC-V machine (`[boot] firmware`, or `--bios`). It decides the
+    /// entry mode: `none` and `file` start in M-mode (entry mode `machine`), `builtinSBI` enters
+    /// the image in S-mode (entry mode `supervisor`). ARM machines have `none` (their firmware
+    /// model is the boot protocol itself).
+    public enum Firmware: Sendable, Equatable {
+        /// No firmware: every hart leaves reset at the reset vector (QEMU's MROM stub) and runs
+        /// the image in M-mode, as QEMU's `-bios none`.
+        case none
+        /// hetboot's SBI model stands in for M-mode firmware (riscv.md §5: BASE, TIME, IPI,
+        /// RFENCE, HSM, SRST, DBCN, legacy putchar). As OpenSBI does (riscv.md §1): the
+        /// lowest-numbered hart with S-mode is the boot hart and enters the image in S-mode with
+        /// a0 = mhartid, a1 = FDT address; the other harts with S-mode wait, HSM state STOPPED,
+        /// for `sbi_hart_start`; harts without S-mode stay parked in the firmware.
+        case builtinSBI
+        /// A firmware image (`--bios PATH`, checked to be a readable file) started in M-mode at
+        /// reset on every hart, the image being its payload — QEMU's `-bios FILE -kernel IMAGE`.
+        case file(String)
+
+        /// `none`, `sbi` or the file's path, as `--bios` spells it.
+        public var spelling: String {
+            switch self {
+            case .none: return "none"
+            case .builtinSBI: return "sbi"
+            case .file(let path): return path
+            }
+        }
+    }
+
     public var entryMode: EntryMode
     public var security: Security
     public var secondaries: Secondaries
     public var psciConduit: Conduit
     /// ARM semihosting (SVC 0x123456 in A32) handled by the machine.
     public var semihosting: Bool
+    /// RISC-V: the M-mode firmware (see `Firmware`). Always `.none` on ARM machines.
+    public var firmware: Firmware
 
     public init(entryMode: EntryMode, security: Security, secondaries: Secondaries,
-                psciConduit: Conduit, semihosting: Bool) {
+                psciConduit: Conduit, semihosting: Bool, firmware: Firmware = .none) {
         self.entryMode = entryMode
         self.security = security
         self.secondaries = secondaries
         self.psciConduit = psciConduit
         self.semihosting = semihosting
+        self.firmware = firmware
     }
 }
 
@@ -140,9 +180,14 @@ public struct SMPRange: Sendable, Equatable {
     public var min: Int
     public var max: Int
     public var defaultCount: Int
-    public init(min: Int, max: Int, defaultCount: Int) {
+    /// The name of the machine option that lists each core's profile (`harts` on virt-riscv:
+    /// `--machine virt-riscv,harts=rv64gch*2+sifive-u74*2`), or nil when every core has the
+    /// machine's one profile.
+    public var mixOption: String?
+    public init(min: Int, max: Int, defaultCount: Int, mixOption: String? = nil) {
         self.min = min
         self.max = max
         self.defaultCount = defaultCount
+        self.mixOption = mixOption
     }
 }

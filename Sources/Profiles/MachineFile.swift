@@ -24,12 +24,14 @@
 ///     interrupts = [29, 30]          # optional: interrupt IDs the device drives
 ///     properties = { spis = 160 }    # optional: integer parameters of the model
 ///
-///     [boot]                         # every key required (security and psci-conduit: ARM only)
+///     [boot]                         # every key of the architecture required
 ///     entry-mode = "hyp"             # armv7-a: svc | hyp | mon; rv64: machine | supervisor
-///     security = "non-secure"        # secure | non-secure
-///     secondaries = "sys-flags-pen"  # all-at-entry | psci | sys-flags-pen
-///     psci-conduit = "smc"           # none | smc | hvc
+///     security = "non-secure"        # ARM only: secure | non-secure
+///     secondaries = "sys-flags-pen"  # all-at-entry | psci | sys-flags-pen (rv64: all-at-entry)
+///     psci-conduit = "smc"           # ARM only: none | smc | hvc
 ///     semihosting = true
+///     firmware = "none"              # rv64 only: none (entry-mode machine) | sbi (entry-mode
+///                                    # supervisor); --bios none|sbi|FILE overrides it
 ///
 ///     [options.secure]               # QEMU's spelling: --machine NAME,secure=off
 ///     default = "on"
@@ -42,9 +44,17 @@
 ///     min = 1                        # cluster, whose core count is --smp N (or default)
 ///     max = 4
 ///     default = 1
+///     mix-option = "harts"           # optional: the option that gives each core its profile
 ///
 /// Options apply in file order, each value's overrides on top of the previous ones, so a later
 /// option can refine what an earlier one set. No two RAM or device regions may overlap.
+///
+/// A machine with `[smp] mix-option = "harts"` takes `--machine NAME,harts=LIST`, where LIST is
+/// `PROFILE[*N]` groups joined by `+` in logical order (mhartid 0 first), N from 1 (the
+/// default) to 256: `virt-riscv,harts=rv64gch*2+sifive-u74*2` gives harts 0–1 rv64gch and 2–3
+/// sifive-u74. Each group becomes a cluster numbered from 0 (ARM: MPIDR Aff1). The total must lie
+/// in [smp]'s range; `harts=` replaces --smp (giving both is an error), and any profile of the
+/// machine's architecture may appear.
 struct MachineFile {
     struct Cluster {
         var id: Int
@@ -60,6 +70,13 @@ struct MachineFile {
         var secondaries: BootProtocol.Secondaries?
         var psciConduit: BootProtocol.Conduit?
         var semihosting: Bool?
+        var firmware: BootProtocol.Firmware?
+    }
+
+    /// `[boot] firmware` as a file spells it (`--bios` also takes a path).
+    enum FirmwareName: String, CaseIterable {
+        case none, sbi
+        var firmware: BootProtocol.Firmware { self == .none ? .none : .builtinSBI }
     }
 
     struct OptionValue {
@@ -90,7 +107,19 @@ struct MachineFile {
 
     static let topLevelKeys = ["name", "description", "architecture", "clusters", "ram", "devices", "boot",
                                "options", "smp"]
-    static let bootKeys = ["entry-mode", "security", "secondaries", "psci-conduit", "semihosting"]
+    static let bootKeys = ["entry-mode", "security", "secondaries", "psci-conduit", "semihosting", "firmware"]
+
+    /// The keys a [boot] table of the architecture gives.
+    static func bootKeys(_ architecture: Architecture) -> [String] {
+        architecture == .armv7a ? bootKeys.filter { $0 != "firmware" }
+                                : bootKeys.filter { $0 != "security" && $0 != "psci-conduit" }
+    }
+
+    /// RISC-V: the mode hetboot enters guest code in follows from the firmware — M-mode for no
+    /// firmware or a firmware file, S-mode (on the boot hart) for the built-in SBI model.
+    static func entryMode(for firmware: BootProtocol.Firmware) -> BootProtocol.EntryMode {
+        firmware == .builtinSBI ? .supervisor : .machine
+    }
 
     /// Physical address space: ARMv7-A with LPAE has 40 bits; RV64 (Sv39–Sv57) 56 bits.
     static func addressLimit(_ architecture: Architecture) -> UInt64 {
@@ -120,10 +149,13 @@ struct MachineFile {
         try MemoryMap.checkNoOverlap(ram: ram, devices: devices, architecture: architecture, file: file)
 
         guard let bootTable = try root.table("boot") else {
-            throw root.error("boot", "missing; expected a [boot] table with \(bootKeys.joined(separator: ", "))")
+            throw root.error("boot", "missing; expected a [boot] table with \(bootKeys(architecture).joined(separator: ", "))")
         }
         let boot = try readBoot(bootTable, architecture: architecture)
         let options = try readOptions(root, architecture: architecture)
+        if let mix = smp?.mixOption, options.contains(where: { $0.name == mix }) {
+            throw root.error("smp.mix-option", "\"\(mix)\" is also an [options] table; expected a name of its own")
+        }
 
         return MachineFile(file: file, name: name, description: description, architecture: architecture,
                            clusters: clusters, ram: ram, devices: devices, boot: boot, options: options, smp: smp)
@@ -133,11 +165,16 @@ struct MachineFile {
 
     static func readSMP(_ root: TableReader) throws -> SMPRange? {
         guard let smp = try root.table("smp") else { return nil }
-        try smp.allowOnly(["min", "max", "default"])
+        try smp.allowOnly(["min", "max", "default", "mix-option"])
         let min = try smp.requiredInt("min", in: 1...256)
         let max = try smp.requiredInt("max", in: min...256)
         let defaultCount = try smp.requiredInt("default", in: min...max)
-        return SMPRange(min: min, max: max, defaultCount: defaultCount)
+        let mix = try smp.string("mix-option")
+        if let mix, !isLowerName(mix) || mix == "smp" {
+            throw smp.error("mix-option", mix == "smp" ? "smp is the core count, not a profile list; expected a name such as \"harts\""
+                                                       : "\"\(mix)\" is not an option name; expected lower-case letters, digits and -")
+        }
+        return SMPRange(min: min, max: max, defaultCount: defaultCount, mixOption: mix)
     }
 
     static func readClusters(_ root: TableReader, smp: SMPRange?) throws -> [Cluster] {
@@ -244,11 +281,13 @@ struct MachineFile {
             throw table.error("entry-mode", "missing; expected \(TableReader.list(entryModes(architecture).map { "\"\($0.rawValue)\"" }))")
         }
         guard let secondaries = overrides.secondaries else {
-            throw table.error("secondaries", "missing; expected \"all-at-entry\", \"psci\" or \"sys-flags-pen\"")
+            throw table.error("secondaries", architecture == .armv7a ? "missing; expected \"all-at-entry\", \"psci\" or \"sys-flags-pen\""
+                                                                     : "missing; expected \"all-at-entry\"")
         }
         guard let semihosting = overrides.semihosting else { throw table.error("semihosting", "missing; expected true or false") }
         let security: BootProtocol.Security
         let conduit: BootProtocol.Conduit
+        var firmware = BootProtocol.Firmware.none
         switch architecture {
         case .armv7a:
             guard let s = overrides.security else { throw table.error("security", "missing; expected \"secure\" or \"non-secure\"") }
@@ -256,28 +295,46 @@ struct MachineFile {
             security = s
             conduit = c
         case .rv64:
+            guard let f = overrides.firmware else { throw table.error("firmware", "missing; expected \"none\" or \"sbi\"") }
             security = .nonSecure
             conduit = .none
+            firmware = f
+            try checkEntryMode(entryMode, firmware: f, in: table)
         }
         return BootProtocol(entryMode: entryMode, security: security, secondaries: secondaries,
-                            psciConduit: conduit, semihosting: semihosting)
+                            psciConduit: conduit, semihosting: semihosting, firmware: firmware)
+    }
+
+    /// RISC-V: `entry-mode` must be the one the firmware enters guest code in.
+    static func checkEntryMode(_ mode: BootProtocol.EntryMode, firmware: BootProtocol.Firmware,
+                               in table: TableReader) throws {
+        let expected = entryMode(for: firmware)
+        guard mode == expected else {
+            let reason = firmware == .builtinSBI ? "the SBI firmware enters the image in S-mode" : "with no firmware the image runs from reset in M-mode"
+            throw table.error("entry-mode", "\"\(mode.rawValue)\" contradicts firmware = \"\(firmware.spelling)\": \(reason); expected \"\(expected.rawValue)\"")
+        }
     }
 
     /// The [boot] keys a table gives (a [boot] table, or an option value's overrides).
     static func readBootOverrides(_ table: TableReader, architecture: Architecture,
                                   allowed: [String]) throws -> BootOverrides {
         try table.allowOnly(allowed)
-        if architecture == .rv64 {
+        switch architecture {
+        case .rv64:
             for key in ["security", "psci-conduit"] where table.has(key) {
                 throw table.error(key, "an ARM boot setting; remove it for rv64")
             }
+        case .armv7a:
+            if table.has("firmware") { throw table.error("firmware", "a RISC-V boot setting; remove it for armv7-a") }
         }
+        let secondaries: [BootProtocol.Secondaries] = architecture == .armv7a ? [.allAtEntry, .psci, .sysFlagsPen] : [.allAtEntry]
         return BootOverrides(
             entryMode: try table.choice("entry-mode", entryModes(architecture)),
             security: try table.choice("security", [BootProtocol.Security.secure, .nonSecure]),
-            secondaries: try table.choice("secondaries", [BootProtocol.Secondaries.allAtEntry, .psci, .sysFlagsPen]),
+            secondaries: try table.choice("secondaries", secondaries),
             psciConduit: try table.choice("psci-conduit", [BootProtocol.Conduit.none, .smc, .hvc]),
-            semihosting: try table.bool("semihosting"))
+            semihosting: try table.bool("semihosting"),
+            firmware: try table.choice("firmware", FirmwareName.allCases)?.firmware)
     }
 
     static func readOptions(_ root: TableReader, architecture: Architecture) throws -> [Option] {

@@ -23,7 +23,8 @@ public struct ProfileDifference: Sendable, Equatable {
         }
 
         for name in union(a.idRegisters.map(\.name), b.idRegisters.map(\.name)) {
-            add(name, a.idRegister(name).map(Hex.format) ?? absent, b.idRegister(name).map(Hex.format) ?? absent)
+            add(name, a.idRegister(name).map { idValue(name, $0, a.architecture) } ?? absent,
+                b.idRegister(name).map { idValue(name, $0, b.architecture) } ?? absent)
         }
 
         let fields: [(String, KeyPath<SystemRegisterSpec, UInt64>)] = [
@@ -55,12 +56,20 @@ public struct ProfileDifference: Sendable, Equatable {
 
     static let absent = "absent"
 
+    /// An id register's value in hex; RISC-V `misa` also spells its letters:
+    /// `0x80000000001411AD (ACDFHIMSU)`.
+    static func idValue(_ name: String, _ value: UInt64, _ architecture: Architecture) -> String {
+        guard architecture == .rv64, name == "misa" else { return Hex.format(value) }
+        return "\(Hex.format(value)) (\(RV64Rules.letters(value)))"
+    }
+
     /// `first` in order, then the names only `second` has, in its order.
     static func union(_ first: [String], _ second: [String]) -> [String] {
         first + second.filter { !first.contains($0) }
     }
 
-    /// Every feature as text, in a fixed order (the `[features]` keys of ARM, then RISC-V).
+    /// Every feature as text, in a fixed order (the `[features]` keys of ARM, then RISC-V). An
+    /// ARM profile has the RISC-V defaults, so comparing two ARM profiles shows no RISC-V line.
     static func featureValues(_ f: Features) -> [(key: String, value: String)] {
         func flag(_ b: Bool) -> String { b ? "yes" : "no" }
         func names(_ s: [String]) -> String { s.isEmpty ? "none" : s.joined(separator: ", ") }
@@ -71,6 +80,8 @@ public struct ProfileDifference: Sendable, Equatable {
             ("gic-priority-bits", String(f.gicPriorityBits)),
             ("isa-extensions", names(f.isaExtensions)), ("privilege-modes", names(f.privilegeModes)),
             ("mmu-modes", names(f.mmuModes)), ("pmp-entries", String(f.pmpEntries)),
+            ("misaligned", f.misaligned.rawValue), ("ad-update", f.adUpdate?.rawValue ?? "none (no MMU)"),
+            ("time-csr", f.timeCSR.rawValue),
         ]
     }
 

@@ -69,15 +69,51 @@ public final class ProfileStore {
     /// The machine `spec` (`NAME[,option=value…]`, QEMU's spelling, `smp=N` allowed) with its
     /// options applied and, for a machine with `[smp]`, `smp` cores (or `smp=N`, or the default).
     public func machine(_ spec: String, smp: Int? = nil) throws -> MachineDescription {
+        try machine(spec, smp: smp, bios: nil)
+    }
+
+    /// As `machine(_:smp:)`, with the CLI's `--bios` for a RISC-V machine: `none` (no firmware,
+    /// the image runs from reset in M-mode), `sbi` (hetboot's SBI model, the image runs in
+    /// S-mode) or the path of a firmware image (checked here: it must be a readable file).
+    /// nil keeps the machine file's `[boot] firmware`. An ARM machine takes no `--bios`.
+    /// `spec` may give a RISC-V machine's hart list: `virt-riscv,harts=rv64gch*2+sifive-u74*2`.
+    public func machine(_ spec: String, smp: Int?, bios: String?) throws -> MachineDescription {
         let parsed = try MachineSpec(parsing: spec, directory: machinesDirectory)
         guard machineFiles.contains(parsed.name) else {
             throw ProfileError(file: machinesDirectory, key: "--machine",
                                message: "no machine \"\(parsed.name)\"; known machines: \(machineFiles.joined(separator: ", "))")
         }
         let machine = try MachineFile.read(file: "\(machinesDirectory)/\(parsed.name).toml", expectedName: parsed.name)
-        let builder = MachineBuilder(machine: machine, spec: parsed, smp: smp, core: { try self.core($0) },
-                                     coreNames: coreFiles)
+        var firmware: BootProtocol.Firmware?
+        if let bios {
+            guard machine.architecture == .rv64 else {
+                throw ProfileError(file: machine.file, key: "--bios",
+                                   message: "\(machine.name) is \(machine.architecture.rawValue); --bios (none, sbi or a firmware file) is for rv64 machines")
+            }
+            firmware = try Self.firmware(bios: bios)
+        }
+        let builder = MachineBuilder(machine: machine, spec: parsed, smp: smp, bios: firmware,
+                                     core: { try self.core($0) }, coreNames: coreFiles)
         return try builder.build()
+    }
+
+    /// `--bios`: `none`, `sbi`, or a path that must name a readable regular file (the error names
+    /// the path as the file).
+    static func firmware(bios: String) throws -> BootProtocol.Firmware {
+        if let named = MachineFile.FirmwareName(rawValue: bios) { return named.firmware }
+        let expected = "expected none, sbi or the path of a readable firmware image"
+        guard !bios.isEmpty else { throw ProfileError(file: bios, key: "--bios", message: "empty; \(expected)") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: bios, isDirectory: &isDirectory) else {
+            throw ProfileError(file: bios, key: "--bios", message: "no such file; \(expected)")
+        }
+        guard !isDirectory.boolValue else {
+            throw ProfileError(file: bios, key: "--bios", message: "a directory; \(expected)")
+        }
+        guard FileManager.default.isReadableFile(atPath: bios) else {
+            throw ProfileError(file: bios, key: "--bios", message: "not readable; \(expected)")
+        }
+        return .file(bios)
     }
 
     /// Every id register, system register reset value and mask, feature and cache in which `a`

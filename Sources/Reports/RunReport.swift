@@ -7,9 +7,12 @@ public enum RunReport {
     public static func text(_ r: RunResult) -> String {
         var out = ""
         out += "\n== \(r.image) on \(r.machine): \(describe(r.outcome)) ==\n"
-        let rows = [["cpu", "profile", "MIDR", "MPIDR", "mode", "security", "pc", "instructions", "state"]] + r.cores.map {
-            [String($0.index), $0.profile, hex($0.midr), hex($0.mpidr), $0.mode, $0.security, $0.pcSymbol,
-             String($0.instructions), $0.state]
+        let hasSecurity = r.cores.contains { $0.security != nil }
+        let header = ["cpu", "profile", r.identityName, r.affinityName, "mode"] + (hasSecurity ? ["security"] : [])
+            + ["pc", "instructions", "state"]
+        let rows = [header] + r.cores.map {
+            [String($0.index), $0.profile, $0.identity, $0.affinity, $0.mode] + (hasSecurity ? [$0.security ?? "-"] : [])
+                + [$0.pcSymbol, String($0.instructions), $0.state]
         }
         out += table(rows)
         if !r.findings.isEmpty {
@@ -45,7 +48,7 @@ public enum RunReport {
     // MARK: JSON
 
     struct JSONCore: Encodable {
-        var cpu: Int, profile: String, midr: String, mpidr: String, mode: String, security: String
+        var cpu: Int, profile: String, identity: String, affinity: String, mode: String, security: String?
         var pc: String, symbol: String, instructions: UInt64, state: String
     }
     struct JSONFinding: Encodable {
@@ -60,9 +63,9 @@ public enum RunReport {
         let doc = JSONRun(
             image: r.image, machine: r.machine, outcome: describe(r.outcome), exitCode: r.outcome.exitCode,
             console: String(decoding: r.console, as: UTF8.self),
-            cores: r.cores.map { JSONCore(cpu: $0.index, profile: $0.profile, midr: hex($0.midr), mpidr: hex($0.mpidr),
-                                          mode: $0.mode, security: $0.security, pc: hex($0.pc), symbol: $0.pcSymbol,
-                                          instructions: $0.instructions, state: $0.state) },
+            cores: r.cores.map { JSONCore(cpu: $0.index, profile: $0.profile, identity: $0.identity, affinity: $0.affinity,
+                                          mode: $0.mode, security: $0.security, pc: String(format: "0x%llX", $0.pc),
+                                          symbol: $0.pcSymbol, instructions: $0.instructions, state: $0.state) },
             findings: r.findings.map { JSONFinding(kind: $0.kind.rawValue, cores: $0.cores, summary: $0.summary,
                                                   pc: $0.pc.map { hex(UInt32(truncatingIfNeeded: $0)) }, mode: $0.mode,
                                                   instructionCount: $0.instructionCount) },

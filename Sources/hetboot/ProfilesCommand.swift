@@ -58,12 +58,21 @@ extension Hetboot {
                 }
                 let f = p.features
                 print("features:")
-                for (name, on) in [("security", f.security), ("virtualization", f.virtualization), ("lpae", f.lpae),
-                                   ("generic-timer", f.genericTimer), ("integer-divide", f.integerDivide),
-                                   ("multiprocessing", f.multiprocessing), ("thumb", f.thumb)] {
-                    print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(on ? "yes" : "no")")
+                switch p.architecture {
+                case .armv7a:
+                    for (name, on) in [("security", f.security), ("virtualization", f.virtualization), ("lpae", f.lpae),
+                                       ("generic-timer", f.genericTimer), ("integer-divide", f.integerDivide),
+                                       ("multiprocessing", f.multiprocessing), ("thumb", f.thumb)] {
+                        print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(on ? "yes" : "no")")
+                    }
+                    print("  gic-priority-bits \(f.gicPriorityBits)")
+                case .rv64:
+                    print("  isa-extensions   \(f.isaExtensions.joined(separator: " "))")
+                    print("  privilege-modes  \(f.privilegeModes.joined(separator: " "))")
+                    print("  mmu-modes        \(f.mmuModes.isEmpty ? "none" : f.mmuModes.joined(separator: " "))")
+                    print("  pmp-entries      \(f.pmpEntries)")
+                    print("  misaligned       \(f.misaligned.rawValue)")
                 }
-                if p.architecture == .armv7a { print("  gic-priority-bits \(f.gicPriorityBits)") }
                 if !p.caches.isEmpty {
                     print("caches:")
                     for c in p.caches {

@@ -24,6 +24,9 @@ extension Hetboot {
         @Option(name: .long, help: "Number of cores, for machines whose core count can change.")
         var smp: Int?
 
+        @Option(name: .long, help: "RISC-V firmware: none (the image starts in M-mode, as QEMU's -bios none).")
+        var bios: String?
+
         @Option(name: .long, help: "Instructions a core runs before the next one gets its turn.")
         var quantum: UInt64 = 10_000
 
@@ -39,15 +42,15 @@ extension Hetboot {
         func run() throws {
             let store = try openProfiles(profiles)
             let spec: MachineDescription
-            do { spec = try store.machine(machine, smp: smp) } catch { throw InputError(error) }
-            guard spec.architecture == .armv7a else {
-                throw InputError("--machine \(spec.name): \(spec.architecture.rawValue) machines cannot run yet (only ARMv7-A)")
+            do { spec = try store.machine(machine, smp: smp, bios: bios) } catch { throw InputError(error) }
+            if spec.boot.firmware != .none {
+                throw InputError("--bios \(bios ?? "(machine default)"): only --bios none is implemented yet (the built-in SBI firmware and OpenSBI images come next)")
             }
             let loaded: LoadedImage
             do { loaded = try ImageLoader.load(path: image) } catch { throw InputError(error) }
-            let m: ARMMachine
+            let m: EmulatedMachine
             do {
-                m = try ARMMachine(spec: spec)
+                m = try makeMachine(spec)
                 try m.load(loaded)
             } catch { throw InputError(error) }
             if format == .text {

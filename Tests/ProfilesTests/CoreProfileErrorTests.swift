@@ -292,7 +292,7 @@ final class CoreProfileErrorTests: XCTestCase {
             description = "SiFive U74-class hart"
 
             [id-registers]
-            misa = "0x8000000000141125"
+            misa = "0x800000000014112D"
             mvendorid = 0x489
             marchid = "0x8000000000000007"
             mimpid = 0x20181004
@@ -300,8 +300,11 @@ final class CoreProfileErrorTests: XCTestCase {
             [features]
             isa-extensions = ["i", "m", "a", "f", "d", "c"]
             privilege-modes = ["m", "s", "u"]
-            mmu-modes = ["bare", "sv39"]
+            mmu-modes = ["sv39"]
             pmp-entries = 8
+            misaligned = "trap"
+            ad-update = "fault"
+            time-csr = "trap"
 
             [[caches]]
             level = 1
@@ -313,12 +316,12 @@ final class CoreProfileErrorTests: XCTestCase {
         try scratch.core("u74", hart)
         let u74 = try scratch.store().core("u74")
         XCTAssertEqual(u74.idRegister("marchid"), 0x8000_0000_0000_0007)
-        XCTAssertEqual(u74.idRegister("misa"), 0x8000_0000_0014_1125)
-        XCTAssertEqual(u74.features.mmuModes, ["bare", "sv39"])
+        XCTAssertEqual(u74.idRegister("misa"), 0x8000_0000_0014_112D)
+        XCTAssertEqual(u74.features.mmuModes, ["sv39"])
         XCTAssertEqual(u74.features.pmpEntries, 8)
 
         try scratch.core("nomisa", hart.replacingOccurrences(of: "name = \"u74\"", with: "name = \"nomisa\"")
-            .replacingOccurrences(of: "misa = \"0x8000000000141125\"\n", with: ""))
+            .replacingOccurrences(of: "misa = \"0x800000000014112D\"\n", with: ""))
         assertProfileError(file: scratch.path(core: "nomisa"), key: "id-registers.misa",
                            contains: ["missing", "misa, mvendorid, marchid, mimpid"]) {
             _ = try scratch.store().core("nomisa")
@@ -326,7 +329,7 @@ final class CoreProfileErrorTests: XCTestCase {
 
         try scratch.core("sv", hart.replacingOccurrences(of: "name = \"u74\"", with: "name = \"sv\"")
             .replacingOccurrences(of: "\"sv39\"", with: "\"sv40\""))
-        assertProfileError(file: scratch.path(core: "sv"), key: "features.mmu-modes[1]", contains: ["\"sv40\"", "\"sv39\""]) {
+        assertProfileError(file: scratch.path(core: "sv"), key: "features.mmu-modes[0]", contains: ["\"sv40\"", "\"sv39\""]) {
             _ = try scratch.store().core("sv")
         }
 

@@ -186,3 +186,60 @@ func minimalMachine(name: String, profile: String = "cortex-a7", count: Int = 1,
     \(tail)
     """
 }
+
+/// A minimal complete RV64 profile: by default an RV64IMAC hart with M, S and U and Sv39 (misa
+/// ACIMSU). Tests change one line with `replacingOccurrences` or pass their own pieces.
+func minimalRV64Profile(name: String, misa: String = "0x8000000000141105", extra: String = "",
+                        features: String? = nil) -> String {
+    let featureText = features ?? """
+        isa-extensions = ["i", "m", "a", "c", "zicsr"]
+        privilege-modes = ["m", "s", "u"]
+        mmu-modes = ["sv39"]
+        pmp-entries = 8
+        misaligned = "trap"
+        ad-update = "fault"
+        time-csr = "hardware"
+        """
+    return """
+        name = "\(name)"
+        architecture = "rv64"
+        description = "test hart \(name)"
+        caches = []
+        \(extra)
+
+        [id-registers]
+        misa = "\(misa)"
+        mvendorid = 0
+        marchid = 0
+        mimpid = 0
+
+        [features]
+        \(featureText)
+        """
+}
+
+/// A minimal RV64 machine: one cluster, DRAM, no devices; `smp` and `tail` add tables.
+func minimalRV64Machine(name: String, profile: String = "rv64gch", count: Int? = 1, smp: String = "",
+                        boot: String? = nil, tail: String = "") -> String {
+    """
+    name = "\(name)"
+    description = "test machine"
+    architecture = "rv64"
+
+    [[clusters]]
+    id = 0
+    profile = "\(profile)"
+    \(count.map { "count = \($0)" } ?? "")
+
+    \(smp)
+
+    [[ram]]
+    name = "dram"
+    base = 0x80000000
+    size = 0x100000
+
+    \(boot ?? "[boot]\nentry-mode = \"machine\"\nsecondaries = \"all-at-entry\"\nfirmware = \"none\"\nsemihosting = false")
+
+    \(tail)
+    """
+}

@@ -5,12 +5,13 @@ import XCTest
 final class ShippedProfilesTests: XCTestCase {
     func testEveryShippedProfileAndMachineLoads() throws {
         let store = try shippedStore()
-        XCTAssertEqual(store.coreNames(), ["cortex-a15", "cortex-a15-r4p0", "cortex-a7"])
-        XCTAssertEqual(store.machineNames(), ["tc2", "vexpress-a15"])
+        XCTAssertEqual(store.coreNames(), ["cortex-a15", "cortex-a15-r4p0", "cortex-a7", "rv64gch", "sifive-e51",
+                                           "sifive-s7", "sifive-u54", "sifive-u74"])
+        XCTAssertEqual(store.machineNames(), ["fu740", "tc2", "vexpress-a15", "virt-riscv", "virt-riscv-mixed-h"])
         for name in store.coreNames() {
             let profile = try store.core(name)
             XCTAssertEqual(profile.name, name)
-            XCTAssertEqual(profile.architecture, .armv7a)
+            XCTAssertEqual(profile.architecture, name.hasPrefix("cortex") ? .armv7a : .rv64)
             XCTAssertTrue(profile.file.hasSuffix("/cores/\(name).toml"), profile.file)
         }
         for name in store.machineNames() {
@@ -137,6 +138,7 @@ final class ShippedProfilesTests: XCTestCase {
         XCTAssertEqual(tc2.device(kind: "tc2-scc")?.regions.first?.base, 0x7FFF_0000)
         XCTAssertEqual(tc2.boot, BootProtocol(entryMode: .hyp, security: .nonSecure, secondaries: .sysFlagsPen,
                                               psciConduit: .smc, semihosting: true))
+        XCTAssertEqual(tc2.boot.firmware, .none, "ARM machines have no RISC-V firmware")
         XCTAssertEqual(tc2.options, [])
         XCTAssertNil(tc2.smp)
     }

@@ -6,16 +6,22 @@ public struct RunResult: Sendable {
     public struct CoreSummary: Sendable {
         public var index: Int
         public var profile: String
-        public var midr: UInt32
-        public var mpidr: UInt32
+        /// The identification register (ARM MIDR, RISC-V misa as letters) and the core's
+        /// place in the machine (ARM MPIDR, RISC-V mhartid), formatted for reports.
+        public var identity: String
+        public var affinity: String
         public var mode: String
-        public var security: String
-        public var pc: UInt32
+        /// ARM's security state; nil where the architecture has none (RISC-V).
+        public var security: String?
+        public var pc: UInt64
         public var pcSymbol: String
         public var instructions: UInt64
         public var state: String
     }
 
+    /// Column names for `identity` and `affinity` ("MIDR"/"MPIDR", "misa"/"mhartid").
+    public var identityName: String
+    public var affinityName: String
     public var machine: String
     public var image: String
     public var outcome: RunOutcome
@@ -38,26 +44,49 @@ extension ARMMachine {
             hash.add(core.nextPC)
             hash.add(core.cpsr)
             hash.add(core.instructionsRetired)
-            let state: String
-            switch core.runState {
-            case .running: state = "running"
-            case .waitForInterrupt: state = "sleeping (WFI)"
-            case .waitForEvent: state = "sleeping (WFE)"
-            case .off: state = "off"
-            case .pen: state = "parked (boot monitor pen)"
-            case .halted: state = "halted"
-            }
             return RunResult.CoreSummary(
-                index: core.index, profile: core.profile.name, midr: core.midr,
-                mpidr: UInt32(truncatingIfNeeded: core.slot.mpidr), mode: core.mode.name,
-                security: core.isSecure ? "secure" : "non-secure", pc: core.nextPC,
-                pcSymbol: symbolize(UInt64(core.nextPC)), instructions: core.instructionsRetired, state: state)
+                index: core.index, profile: core.profile.name, identity: hex32String(core.midr),
+                affinity: hex32String(UInt32(truncatingIfNeeded: core.slot.mpidr)), mode: core.mode.name,
+                security: core.isSecure ? "secure" : "non-secure", pc: UInt64(core.nextPC),
+                pcSymbol: symbolize(UInt64(core.nextPC)), instructions: core.instructionsRetired, state: stateName(core.runState))
         }
-        return RunResult(machine: spec.name, image: image, outcome: outcome, cores: summaries, findings: findings,
+        return RunResult(identityName: "MIDR", affinityName: "MPIDR",
+                         machine: spec.name, image: image, outcome: outcome, cores: summaries, findings: findings,
                          console: consoleBytes, totalInstructions: cores.reduce(0) { $0 &+ $1.instructionsRetired },
                          stateHash: hash.value)
     }
 }
+
+extension RISCVMachine {
+    /// Summarise the machine after `run`.
+    public func result(image: String, outcome: RunOutcome) -> RunResult {
+        var hash = FNV1a()
+        hash.add(consoleBytes)
+        let summaries = cores.map { core -> RunResult.CoreSummary in
+            for i in 0..<32 { hash.add(core.x[i]) }
+            hash.add(core.nextPC)
+            hash.add(UInt64(core.privilege.rawValue))
+            hash.add(core.instructionsRetired)
+            return RunResult.CoreSummary(
+                index: core.index, profile: core.profile.name, identity: misaString(core.csr.misa),
+                affinity: String(core.slot.mpidr), mode: core.privilege.name, security: nil, pc: core.nextPC,
+                pcSymbol: symbolize(core.nextPC), instructions: core.instructionsRetired, state: stateName(core.runState))
+        }
+        return RunResult(identityName: "misa", affinityName: "hart",
+                         machine: spec.name, image: image, outcome: outcome, cores: summaries, findings: findings,
+                         console: consoleBytes, totalInstructions: cores.reduce(0) { $0 &+ $1.instructionsRetired },
+                         stateHash: hash.value)
+    }
+}
+
+/// misa as "RV64" plus its extension letters (A–Z for bits 0–25).
+func misaString(_ misa: UInt64) -> String {
+    let width = misa >> 62 == 2 ? "RV64" : misa >> 62 == 1 ? "RV32" : "RV?"
+    let letters = (0..<26).filter { misa & (1 << UInt64($0)) != 0 }.map { Character(UnicodeScalar(UInt8(65 + $0))) }
+    return width + String(letters)
+}
+
+func hex32String(_ v: UInt32) -> String { "0x" + hex32(v) }
 
 /// 64-bit FNV-1a: small, stable across platforms and Swift versions (unlike `Hasher`).
 struct FNV1a {

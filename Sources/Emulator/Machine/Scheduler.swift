@@ -47,14 +47,41 @@ public enum RunOutcome: Equatable, Sendable {
     }
 }
 
-extension ARMMachine {
+/// What the scheduler needs of a core, whatever its architecture.
+protocol ScheduledCore: AnyObject {
+    var index: Int { get }
+    var runState: CoreRunState { get }
+    var time: UInt64 { get set }
+    /// Where the core will execute next (for reports).
+    var resumeAddress: UInt64 { get }
+    func run(budget: UInt64) -> UInt64
+    /// Wake the core if its architecture's wake-up condition holds (WFI/WFE, a parked core's
+    /// release).
+    func wakeIfPossible()
+}
+
+/// What the scheduler needs of a machine.
+protocol ScheduledMachine: AnyObject {
+    associatedtype Core: ScheduledCore
+    var scheduledCores: [Core] { get }
+    var timerDeadline: [UInt64] { get set }
+    var stopRequested: Bool { get }
+    var exitCode: Int? { get }
+    var stopReason: String? { get }
+    var symbolize: (UInt64) -> String { get }
+    func fireTimerEvent(cpu: Int)
+    func report(_ finding: Finding)
+}
+
+extension ScheduledMachine {
     /// Run the booted machine until it stops, hangs or retires `maxInstructions` in total.
-    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
+    func schedule<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
+        let cores = scheduledCores
         var total: UInt64 = 0
         while true {
             if let outcome = stopOutcome() { return outcome }
             if total >= maxInstructions { return .budgetExhausted }
-            wakeCores()
+            for core in cores { core.wakeIfPossible() }
             let runnable = cores.filter { $0.runState == .running }.map(\.index)
             if runnable.isEmpty {
                 // Nothing runs: skip virtual time to the next device deadline, if there is one.
@@ -64,7 +91,7 @@ extension ARMMachine {
                 }
                 for core in cores where core.time < next { core.time = next }
                 fireDueTimers()
-                wakeCores()
+                for core in cores { core.wakeIfPossible() }
                 if !cores.contains(where: { $0.runState == .running }) && timerDeadline.min() == .max {
                     reportHang()
                     return .hang
@@ -85,53 +112,68 @@ extension ARMMachine {
     }
 
     private func stopOutcome() -> RunOutcome? {
-        if cores.contains(where: { $0.runState == .halted }) { return .notSupported }
+        if scheduledCores.contains(where: { $0.runState == .halted }) { return .notSupported }
         guard stopRequested else { return nil }
         if let code = exitCode { return .exited(code: code, reason: stopReason ?? "exit") }
         return .reset(reason: stopReason ?? "reset")
     }
 
-    /// Wake sleeping cores whose wake condition holds (B1.8.13) and release parked ones.
-    private func wakeCores() {
-        for core in cores {
-            switch core.runState {
-            case .waitForInterrupt:
-                if core.irqLine || core.fiqLine { core.runState = .running; core.attention = true }
-            case .waitForEvent:
-                if core.eventRegister || core.hasUnmaskedInterrupt {
-                    core.eventRegister = false
-                    core.runState = .running
-                    core.attention = true
-                }
-            case .pen:
-                _ = releaseFromPen(core)
-            case .running, .off, .halted:
-                break
-            }
-        }
-    }
-
     private func fireDueTimers() {
-        for core in cores where timerDeadline[core.index] <= core.time {
+        for core in scheduledCores where timerDeadline[core.index] <= core.time {
             timerDeadline[core.index] = .max
-            platform?.timer?.timerEvent(cpu: core.index)
+            fireTimerEvent(cpu: core.index)
         }
     }
 
     private func reportHang() {
-        let states = cores.map { "CPU \($0.index) \(stateName($0.runState)) at \(symbolize(UInt64($0.nextPC)))" }
-        report(Finding(kind: .hang, cores: cores.map(\.index),
+        let states = scheduledCores.map { "CPU \($0.index) \(stateName($0.runState)) at \(symbolize($0.resumeAddress))" }
+        report(Finding(kind: .hang, cores: scheduledCores.map(\.index),
                        summary: "no core can make progress: " + states.joined(separator: "; ")))
     }
+}
 
-    func stateName(_ s: CoreRunState) -> String {
-        switch s {
-        case .running: "running"
-        case .waitForInterrupt: "sleeping in WFI"
-        case .waitForEvent: "sleeping in WFE"
-        case .off: "off"
-        case .pen: "parked in the boot monitor's pen"
-        case .halted: "halted"
+/// How reports name a core's state.
+func stateName(_ s: CoreRunState) -> String {
+    switch s {
+    case .running: "running"
+    case .waitForInterrupt: "sleeping in WFI"
+    case .waitForEvent: "sleeping in WFE"
+    case .off: "off"
+    case .pen: "parked in the boot monitor's pen"
+    case .halted: "halted"
+    }
+}
+
+extension ARMMachine: ScheduledMachine {
+    var scheduledCores: [ARMCore] { cores }
+
+    func fireTimerEvent(cpu: Int) { platform?.timer?.timerEvent(cpu: cpu) }
+
+    /// Run the booted machine until it stops, hangs or retires `maxInstructions` in total.
+    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
+        schedule(maxInstructions: maxInstructions, policy: &policy)
+    }
+}
+
+extension ARMCore: ScheduledCore {
+    var resumeAddress: UInt64 { UInt64(nextPC) }
+
+    /// WFI wakes on any signalled interrupt, WFE on an event or an unmasked interrupt
+    /// (B1.8.13); a core in the boot monitor's pen on an interrupt with SYS_FLAGS set.
+    func wakeIfPossible() {
+        switch runState {
+        case .waitForInterrupt:
+            if irqLine || fiqLine { runState = .running; attention = true }
+        case .waitForEvent:
+            if eventRegister || hasUnmaskedInterrupt {
+                eventRegister = false
+                runState = .running
+                attention = true
+            }
+        case .pen:
+            _ = machine.releaseFromPen(self)
+        case .running, .off, .halted:
+            break
         }
     }
 }

@@ -8,11 +8,7 @@ public enum ARMDecoder {
         let all = dataProcessingEncodings + multiplyEncodings + mediaEncodings + loadStoreEncodings
             + loadStoreMultipleEncodings + exclusiveEncodings + branchEncodings + statusEncodings
             + exceptionEncodings + coprocessorEncodings + hintEncodings
-        // Stable sort: among equally specific patterns the listing order decides.
-        return all.enumerated().sorted { a, b in
-            let pa = a.element.mask.nonzeroBitCount, pb = b.element.mask.nonzeroBitCount
-            return pa != pb ? pa > pb : a.offset < b.offset
-        }.map(\.element)
+        return ARMEncoding.sortedBySpecificity(all)
     }()
 
     /// Decode one instruction word. Anything no encoding claims is UNDEFINED.

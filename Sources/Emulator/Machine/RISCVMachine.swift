@@ -1,0 +1,160 @@
+import Profiles
+
+/// A RISC-V machine: harts built from their profiles, RAM, the bus with the platform's devices
+/// (ACLINT, PLIC, UARTs, the test finisher) and the firmware model. One run is one thread.
+public final class RISCVMachine: DeviceHost {
+    public let spec: MachineDescription
+    public let ram: PhysicalMemory
+    public let bus = Bus()
+    public private(set) var cores: [RISCVCore] = []
+    public internal(set) var platform: RISCVPlatform?
+
+    public var symbolize: (UInt64) -> String = { "0x" + String($0, radix: 16, uppercase: true) }
+    public var consoleSink: ((UInt8, String, Int) -> Void)?
+    public private(set) var consoleBytes: [UInt8] = []
+    public private(set) var findings: [Finding] = []
+    public internal(set) var stopRequested = false
+    public internal(set) var exitCode: Int?
+    public internal(set) var stopReason: String?
+
+    /// Harts holding an LR reservation: stores consult them only while this is non-zero.
+    var openReservations = 0
+    var timerDeadline: [UInt64]
+    private var busErrorsReported = 0
+
+    public init(spec: MachineDescription) throws {
+        guard let region = spec.ram.first else {
+            throw MachineError(file: spec.file, message: "machine \(spec.name) has no RAM")
+        }
+        self.spec = spec
+        ram = PhysicalMemory(base: region.base, size: region.size, entryStride: RISCVCore.entryStride, granuleShift: 1)
+        timerDeadline = Array(repeating: .max, count: spec.cores.count)
+        for (i, slot) in spec.cores.enumerated() {
+            cores.append(RISCVCore(index: i, slot: slot, machine: self, ram: ram))
+        }
+        // The mask ROM holds the reset vector and fw_dynamic_info: memory, not a device model.
+        var devices = spec
+        devices.devices.removeAll { $0.kind == "mrom" }
+        platform = try RISCVPlatformDevices.build(machine: devices, host: self)
+        for (region, device) in platform?.mmio ?? [] { bus.map(device, at: region) }
+        for region in spec.ram.dropFirst() { bus.map(RAMDevice(region: region), at: region) }
+        for rom in spec.devices where rom.kind == "mrom" {
+            for region in rom.regions { bus.map(RAMDevice(region: region), at: region) }
+        }
+    }
+
+    func report(_ finding: Finding) { findings.append(finding) }
+
+    /// A store while some hart holds a reservation: other harts' reservations on the same
+    /// 8-byte granule are lost (unprivileged spec §8.2: a store by another hart to the reserved
+    /// set invalidates the reservation).
+    func observeStore(_ address: UInt64, size: Int, by hart: Int) {
+        let first = address & ~7, last = (address &+ UInt64(size) &- 1) & ~7
+        for core in cores where core.index != hart && core.reservationValid {
+            let tag = core.reservation & ~7
+            if tag == first || tag == last { core.clearReservation() }
+        }
+    }
+
+    func noteBusError(address: UInt64, write: Bool, cpu: Int, pc: UInt64, fetch: Bool = false) {
+        busErrorsReported += 1
+        guard busErrorsReported <= 8 else { return }
+        let what = fetch ? "instruction fetch from" : (write ? "write to" : "read from")
+        report(Finding(kind: .busError, cores: [cpu],
+                       summary: "hart \(cpu): \(what) 0x\(String(address, radix: 16, uppercase: true)) at \(symbolize(pc)): no RAM or device there (access fault)",
+                       pc: pc, mode: cores[cpu].privilege.name, instructionCount: cores[cpu].instructionsRetired))
+    }
+
+    /// The platform timer's mtime as hart `cpu` reads it (virtual time when there is none).
+    func mtime(cpu: Int) -> UInt64 {
+        platform?.aclint?.mtime(cpu: cpu) ?? cores[cpu].time
+    }
+
+    /// Sstc: look at hart `cpu` again when mtime reaches `value`.
+    func requestTimerEvent(cpu: Int, atMtime value: UInt64) {
+        let now = mtime(cpu: cpu)
+        guard value > now else { return }   // already due: mip shows STIP on the next read
+        requestTimerEvent(cpu: cpu, at: cores[cpu].time &+ (value - now))
+    }
+
+    /// An ECALL from S-mode: the built-in SBI firmware, when the machine boots with it.
+    func firmwareCall(_ core: RISCVCore) -> Bool { false }
+
+    // MARK: DeviceHost
+
+    public var coreCount: Int { cores.count }
+
+    public func setInterruptLines(cpu: Int, irq: Bool, fiq: Bool) {}
+
+    public func setInterruptLine(cpu: Int, line: Int, level: Bool) {
+        guard cpu >= 0 && cpu < cores.count, line >= 0 && line < 64 else { return }
+        let core = cores[cpu]
+        let bit: UInt64 = 1 << UInt64(line)
+        if UInt64(line) == RVInterrupt.SSI {
+            // ACLINT SSWI sets SSIP; software clears it.
+            if level { core.csr.mipSoftware |= bit }
+        } else if level {
+            core.mipLines |= bit
+        } else {
+            core.mipLines &= ~bit
+        }
+        core.attention = true
+    }
+
+    public func virtualTime(cpu: Int) -> UInt64 {
+        guard cpu >= 0 && cpu < cores.count else { return 0 }
+        return cores[cpu].time
+    }
+
+    public func requestTimerEvent(cpu: Int, at time: UInt64) {
+        guard cpu >= 0 && cpu < cores.count else { return }
+        timerDeadline[cpu] = min(timerDeadline[cpu], time)
+    }
+
+    public func requestExit(code: Int, reason: String) {
+        guard !stopRequested else { return }
+        stopRequested = true
+        exitCode = code
+        stopReason = reason
+        for core in cores { core.attention = true }
+    }
+
+    public func requestReset(reason: String) {
+        guard !stopRequested else { return }
+        stopRequested = true
+        stopReason = reason
+        for core in cores { core.attention = true }
+    }
+
+    public func consoleOutput(_ byte: UInt8, device: String, cpu: Int) {
+        consoleBytes.append(byte)
+        consoleSink?(byte, device, cpu)
+    }
+}
+
+extension RISCVMachine: ScheduledMachine {
+    var scheduledCores: [RISCVCore] { cores }
+
+    func fireTimerEvent(cpu: Int) {
+        platform?.aclint?.timerEvent(cpu: cpu)
+        // Sstc: STIP is computed from stimecmp on every read of mip; look again now.
+        let core = cores[cpu]
+        core.attention = true
+        if core.stimecmpEnabled && core.csr.stimecmp != .max { requestTimerEvent(cpu: cpu, atMtime: core.csr.stimecmp) }
+    }
+
+    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
+        schedule(maxInstructions: maxInstructions, policy: &policy)
+    }
+}
+
+extension RISCVCore: ScheduledCore {
+    var resumeAddress: UInt64 { nextPC }
+
+    func wakeIfPossible() {
+        if runState == .waitForInterrupt && hasWakeUpInterrupt {
+            runState = .running
+            attention = true
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Profiles
+
+/// RISC-V privilege levels (privileged spec §1.2).
+public enum RVPrivilege: UInt8, Sendable {
+    case user = 0
+    case supervisor = 1
+    case machine = 3
+
+    public var name: String {
+        switch self {
+        case .user: "U"
+        case .supervisor: "S"
+        case .machine: "M"
+        }
+    }
+}
+
+/// One RV64 hart: the architectural state of the unprivileged and privileged specs plus what
+/// the emulator needs to run it. Integer registers live in an unsafe buffer of 33 entries:
+/// x0 reads as zero and writes to it are decoded to the sink x[32].
+public final class RISCVCore {
+    public let index: Int
+    public let slot: CoreSlot
+    public var profile: CoreProfile { slot.profile }
+    let features: Features
+    // unowned(unsafe): the machine owns its harts and outlives them (no ARC per access).
+    unowned(unsafe) let machine: RISCVMachine
+    let ram: PhysicalMemory
+    let ramBase: UInt64
+    let ramSize: UInt64
+
+    /// x0 … x31, and the x0 sink at 32.
+    public let x: UnsafeMutablePointer<UInt64>
+    /// The address of the instruction being executed.
+    public internal(set) var pc: UInt64 = 0
+    /// Where the next instruction comes from.
+    var nextPC: UInt64 = 0
+    public internal(set) var privilege: RVPrivilege = .machine
+
+    var csr: RVCSRState
+
+    /// What the hart implements, from its profile.
+    let hasSupervisor: Bool
+    let hasUser: Bool
+    let hasCompressed: Bool
+    let misalignedTraps: Bool
+
+    public internal(set) var runState: CoreRunState = .running
+    public internal(set) var instructionsRetired: UInt64 = 0
+    /// Virtual time: instructions retired plus time spent asleep.
+    public internal(set) var time: UInt64 = 0
+    var attention = false
+    /// mip bits driven by devices (MSIP, MTIP, MEIP, and the external part of SEIP).
+    var mipLines: UInt64 = 0
+    /// The LR/SC reservation (unprivileged spec §8.2): address and whether it is held.
+    var reservation: UInt64 = 0
+    var reservationValid = false
+
+    public internal(set) var haltFinding: Finding?
+
+    init(index: Int, slot: CoreSlot, machine: RISCVMachine, ram: PhysicalMemory) {
+        self.index = index
+        self.slot = slot
+        self.features = slot.profile.features
+        self.machine = machine
+        self.ram = ram
+        ramBase = ram.base
+        ramSize = ram.size
+        x = .allocate(capacity: 33)
+        x.initialize(repeating: 0, count: 33)
+        let modes = slot.profile.features.privilegeModes
+        hasSupervisor = modes.contains("s")
+        hasUser = modes.contains("u")
+        hasCompressed = slot.profile.features.isaExtensions.contains("c")
+        // From the profile: QEMU performs misaligned loads/stores, SiFive cores trap them.
+        misalignedTraps = slot.profile.features.misaligned == .trap
+        csr = RVCSRState(slot: slot)
+    }
+
+    deinit { x.deallocate() }
+
+    /// Stop this hart for good: the guest asked for something hetboot does not implement yet.
+    func notSupported(_ what: String) {
+        guard runState != .halted else { return }
+        let f = Finding(kind: .notSupported, cores: [index],
+                        summary: "hart \(index) (\(profile.name)): \(what) at \(machine.symbolize(pc)) is not supported yet",
+                        pc: pc, mode: privilege.name, instructionCount: instructionsRetired)
+        haltFinding = f
+        runState = .halted
+        attention = true
+        machine.report(f)
+    }
+}

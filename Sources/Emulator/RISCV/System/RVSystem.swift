@@ -1,0 +1,85 @@
+/// SYSTEM and MISC-MEM instructions (unprivileged spec §2.7–2.8, privileged spec §3.3):
+/// ECALL, EBREAK, MRET, SRET, WFI, FENCE, FENCE.I, SFENCE.VMA.
+enum RVSystemOp: UInt8 {
+    case ecall, ebreak, mret, sret, wfi, fence, fenceI, sfenceVMA
+}
+
+extension RVDecoder {
+    static let systemEncodings: [RVEncoding] = [
+        RVEncoding("ecall", "0000000 00000 00000 000 00000 1110011") { w in RVInstruction(group: .system, op: RVSystemOp.ecall.rawValue, raw: w) },
+        RVEncoding("ebreak", "0000000 00001 00000 000 00000 1110011") { w in RVInstruction(group: .system, op: RVSystemOp.ebreak.rawValue, raw: w) },
+        RVEncoding("mret", "0011000 00010 00000 000 00000 1110011") { w in RVInstruction(group: .system, op: RVSystemOp.mret.rawValue, raw: w) },
+        RVEncoding("sret", "0001000 00010 00000 000 00000 1110011") { w in RVInstruction(group: .system, op: RVSystemOp.sret.rawValue, raw: w) },
+        RVEncoding("wfi", "0001000 00101 00000 000 00000 1110011") { w in RVInstruction(group: .system, op: RVSystemOp.wfi.rawValue, raw: w) },
+        RVEncoding("sfence.vma", "0001001 sssss nnnnn 000 00000 1110011") { w in
+            RVInstruction(group: .system, op: RVSystemOp.sfenceVMA.rawValue, raw: w, rs1: RVInstruction.rs1(w), rs2: RVInstruction.rs2(w))
+        },
+        // FENCE ignores its fields (reserved encodings execute as a fence); FENCE.TSO and PAUSE too.
+        RVEncoding("fence", "---- ---- ---- ----- 000 ----- 0001111") { w in RVInstruction(group: .system, op: RVSystemOp.fence.rawValue, raw: w) },
+        RVEncoding("fence.i", "------------ ----- 001 ----- 0001111") { w in RVInstruction(group: .system, op: RVSystemOp.fenceI.rawValue, raw: w) },
+    ]
+
+    /// F and D (LOAD-FP, STORE-FP, OP-FP, the fused multiply-adds): not implemented yet.
+    static let floatEncodings: [RVEncoding] = [
+        RVEncoding("load-fp", "----- -- ----- ----- --- ----- 0000111") { w in RVInstruction(group: .float, raw: w) },
+        RVEncoding("store-fp", "----- -- ----- ----- --- ----- 0100111") { w in RVInstruction(group: .float, raw: w) },
+        RVEncoding("op-fp", "----- -- ----- ----- --- ----- 1010011") { w in RVInstruction(group: .float, raw: w) },
+        RVEncoding("fmadd", "----- -- ----- ----- --- ----- 1000011") { w in RVInstruction(group: .float, raw: w) },
+        RVEncoding("fmsub", "----- -- ----- ----- --- ----- 1000111") { w in RVInstruction(group: .float, raw: w) },
+        RVEncoding("fnmsub", "----- -- ----- ----- --- ----- 1001011") { w in RVInstruction(group: .float, raw: w) },
+        RVEncoding("fnmadd", "----- -- ----- ----- --- ----- 1001111") { w in RVInstruction(group: .float, raw: w) },
+    ]
+}
+
+extension RISCVCore {
+    func execSystem(_ d: RVInstruction) {
+        switch RVSystemOp(rawValue: d.op) {
+        case .ecall?:
+            switch privilege {
+            case .user: takeException(.ecallFromU, tval: 0)
+            case .supervisor:
+                if machine.firmwareCall(self) { return }
+                takeException(.ecallFromS, tval: 0)
+            case .machine: takeException(.ecallFromM, tval: 0)
+            }
+        case .ebreak?:
+            takeException(.breakpoint, tval: pc)
+        case .mret?:
+            guard privilege == .machine else { return illegalInstruction(d) }
+            machineReturn()
+        case .sret?:
+            // TSR traps SRET in S-mode; U-mode never may (§3.1.6.5).
+            if privilege == .user || (privilege == .supervisor && csr.mstatus & MSTATUS.TSR != 0) {
+                return illegalInstruction(d)
+            }
+            supervisorReturn()
+        case .wfi?:
+            // TW makes WFI illegal below M; in U-mode it is illegal (QEMU's choice when S exists).
+            if privilege != .machine && (csr.mstatus & MSTATUS.TW != 0 || privilege == .user) {
+                return illegalInstruction(d)
+            }
+            waitForInterrupt()
+        case .fence?, .fenceI?:
+            // One thread runs the machine in program order, and stores clear the decoded
+            // instructions they overwrite: nothing to order or flush.
+            break
+        case .sfenceVMA?:
+            if privilege == .user || (privilege == .supervisor && csr.mstatus & MSTATUS.TVM != 0) {
+                return illegalInstruction(d)
+            }
+        case nil:
+            illegalInstruction(d)
+        }
+    }
+
+    /// WFI: sleep until an interrupt is pending and enabled in mie, whatever the global enables
+    /// (§3.3.3).
+    func waitForInterrupt() {
+        if mip & csr.mie != 0 { return }
+        runState = .waitForInterrupt
+        attention = true
+    }
+
+    /// A sleeping hart's wake condition.
+    var hasWakeUpInterrupt: Bool { mip & csr.mie != 0 }
+}
