@@ -2,13 +2,13 @@
 # Builds every guest test image from source with clang and ld.lld (the Swift toolchain's are
 # fine), reproducibly: same sources + same toolchain = the same bytes.
 #
-#   images/build.sh          rebuild every image in place (images/arm/*.elf)
+#   images/build.sh          rebuild every image in place (images/arm/*.elf, images/riscv/*.elf)
 #   images/build.sh --check  rebuild into a temporary directory and compare byte-for-byte
 #                            with the committed ELFs; exits 1 naming each one that differs
 #
 # Reproducibility: no -g, the compiler runs from images/ with relative source paths (the only
 # path an object records is the STT_FILE symbol, e.g. "arm/runtime/start.S"), objects are
-# linked in a fixed order, .comment/.note sections are discarded by the link script.
+# linked in a fixed order, .comment/.note sections are discarded by the link scripts.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,7 +33,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/hetboot-images.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 if [ "$mode" = check ]; then out="$work/out"; else out="$here"; fi
-mkdir -p "$out/arm" "$work/obj"
+mkdir -p "$out/arm" "$out/riscv" "$work/obj"
 
 # A32 only (hetboot has no Thumb), no VFP/NEON, no unaligned accesses from compiled code
 # (some tests run with SCTLR.A = 1).
@@ -116,10 +116,77 @@ ld.lld -T arm/qemu-tc2-shim/link.ld --no-undefined --build-id=none \
     -o "$out/arm/qemu-tc2-shim.elf" "$work/obj/qemu-tc2-shim.o"
 check_a32 "$out/arm/qemu-tc2-shim.elf"
 
+# ---- RISC-V ----
+# RV64IMAC, LP64 (soft float: no F/D registers in the ABI either), medany so the images can
+# sit at 0x80000000, no linker relaxation (no gp-relative code, nothing depends on
+# __global_pointer$). hetboot adds F/D later; until then no image may contain an F, D or V
+# instruction (check_rv).
+RV_CFLAGS=(--target=riscv64-unknown-elf -march=rv64imac -mabi=lp64 -mcmodel=medany -mno-relax
+    -ffreestanding -fno-builtin -nostdlib -fno-common -fno-ident
+    -fno-exceptions -fno-unwind-tables -fno-asynchronous-unwind-tables
+    -O2 -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter)
+
+rv_compile() {
+    local src=$1 obj=$2
+    shift 2
+    clang "${RV_CFLAGS[@]}" "$@" -c "$src" -o "$obj"
+}
+
+RV_RUNTIME_SRCS=(riscv/runtime/start.S riscv/runtime/trap.c riscv/runtime/console.c
+    riscv/runtime/lock.c riscv/runtime/smp.c riscv/runtime/clint.c riscv/runtime/exit.c
+    riscv/runtime/mem.c)
+
+rv_runtime_objs=()
+for src in "${RV_RUNTIME_SRCS[@]}"; do
+    obj="$work/obj/rv_rt_$(basename "${src%.*}").o"
+    rv_compile "$src" "$obj"
+    rv_runtime_objs+=("$obj")
+done
+
+# rv_image NAME "SOURCES..." [extra compiler flags...]
+rv_image() {
+    local name=$1 srcs=$2
+    shift 2
+    local objs=()
+    for src in $srcs; do
+        local obj="$work/obj/rv_${name}_$(basename "${src%.*}").o"
+        rv_compile "$src" "$obj" "$@"
+        objs+=("$obj")
+    done
+    ld.lld -T riscv/runtime/link.ld --no-undefined --build-id=none -o "$out/riscv/$name.elf" \
+        "${rv_runtime_objs[@]}" "${objs[@]}"
+    check_rv "$out/riscv/$name.elf"
+}
+
+# Refuse an F, D or V instruction (hetboot's harts do not implement them yet). The
+# disassembly enables those extensions (--mattr) so that such an instruction shows by its
+# name, not as <unknown>: every F/D mnemonic starts with "f" (flw, fadd.d, fmv.x.w, frcsr,
+# and the C forms c.fld/c.fsd print as fld/fsd) except the fences; every V one with "v".
+check_rv() {
+    local elf=$1
+    [ -n "$objdump_tool" ] || return 0
+    local bad
+    bad=$("$objdump_tool" -d --no-show-raw-insn --mattr=+m,+a,+f,+d,+c,+v "$elf" |
+        awk -F'\t' '/^ *[0-9a-f]+:/ && (($2 ~ /^f/ && $2 !~ /^fence/) || $2 ~ /^v/) { print $0 }' |
+        head -5)
+    if [ -n "$bad" ]; then
+        echo "build.sh: $(basename "$elf") contains F/D/V instructions:" >&2
+        echo "$bad" >&2
+        exit 1
+    fi
+}
+
+rv_image hello "riscv/hello/hello.c"
+rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
+    riscv/isa-selftest/alu.c riscv/isa-selftest/branch.c riscv/isa-selftest/loadstore.c
+    riscv/isa-selftest/muldiv.c riscv/isa-selftest/atomic.c riscv/isa-selftest/compressed.c
+    riscv/isa-selftest/csr.c riscv/isa-selftest/traps.c riscv/isa-selftest/traps_asm.S
+    riscv/isa-selftest/interrupts.c riscv/isa-selftest/interrupts_asm.S"
+
 if [ "$mode" = check ]; then
     status=0
-    for built in "$out"/arm/*.elf; do
-        name=arm/$(basename "$built")
+    for built in "$out"/arm/*.elf "$out"/riscv/*.elf; do
+        name=${built#"$out"/}
         if [ ! -f "$here/$name" ]; then
             echo "build.sh --check: images/$name is not committed" >&2
             status=1
@@ -131,4 +198,4 @@ if [ "$mode" = check ]; then
     [ $status = 0 ] && echo "build.sh --check: all images match their sources"
     exit $status
 fi
-echo "build.sh: built $(cd "$out" && ls arm/*.elf | tr '\n' ' ')"
+echo "build.sh: built $(cd "$out" && ls arm/*.elf riscv/*.elf | tr '\n' ' ')"

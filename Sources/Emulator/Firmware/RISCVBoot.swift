@@ -4,19 +4,50 @@
 /// directly, with the same registers.
 extension RISCVMachine {
     public func boot(entry: UInt64, deviceTree: UInt64 = 0, dynamicInfo: UInt64 = 0) {
+        guard spec.boot.firmware == .builtinSBI else {
+            for core in cores {
+                core.powerOn(entry: entry, a0: core.slot.mpidr, a1: deviceTree, a2: dynamicInfo)
+            }
+            return
+        }
+        // The built-in SBI does what OpenSBI's fw_dynamic does for a payload (riscv.md §1):
+        // the lowest hart with S-mode boots the payload in S-mode (a0 = hartid, a1 = FDT); the
+        // other S-capable harts are STOPPED until HSM hart_start; harts without S-mode stay in
+        // the firmware for good.
+        let bootHart = cores.first { $0.hasSupervisor }
         for core in cores {
-            core.powerOn(entry: entry, a0: core.slot.mpidr, a1: deviceTree, a2: dynamicInfo)
+            core.powerOn(entry: entry, a0: core.slot.mpidr, a1: deviceTree, a2: 0)
+            core.delegateToSupervisorAsFirmwareWould()
+            if core === bootHart {
+                core.privilege = .supervisor
+            } else {
+                core.runState = .off
+            }
         }
     }
 }
 
 extension RISCVCore {
+    /// What OpenSBI leaves an S-mode payload: supervisor interrupts and the exceptions an
+    /// S-mode kernel handles delegated (misaligned and access faults, illegal instructions and
+    /// breakpoints too, since hetboot has no M-mode code to emulate or redirect them), the
+    /// counters readable, Sstc's stimecmp enabled where the hart has it.
+    func delegateToSupervisorAsFirmwareWould() {
+        guard hasSupervisor else { return }
+        csr.mideleg = RVInterrupt.supervisorBits
+        csr.medeleg = 0xB1FF   // causes 0–8, 12, 13, 15: not ECALL from S or M
+        csr.mcounteren = 0x7
+        if hasSstc { csr.menvcfg |= 1 << 63 }
+    }
+
     /// Reset state (privileged spec §3.4): M-mode, MIE = 0, mcause/mtval = 0, satp Bare.
     func powerOn(entry: UInt64, a0: UInt64, a1: UInt64, a2: UInt64) {
         for i in 0..<33 { x[i] = 0 }
         csr = RVCSRState(slot: slot)
         privilege = .machine
         clearReservation()
+        sbiTimer = .max
+        hsmSuspended = false
         x[10] = a0
         x[11] = a1
         x[12] = a2

@@ -77,9 +77,6 @@ public final class RISCVMachine: DeviceHost {
         requestTimerEvent(cpu: cpu, at: cores[cpu].time &+ (value - now))
     }
 
-    /// An ECALL from S-mode: the built-in SBI firmware, when the machine boots with it.
-    func firmwareCall(_ core: RISCVCore) -> Bool { false }
-
     // MARK: DeviceHost
 
     public var coreCount: Int { cores.count }
@@ -137,6 +134,7 @@ extension RISCVMachine: ScheduledMachine {
 
     func fireTimerEvent(cpu: Int) {
         platform?.aclint?.timerEvent(cpu: cpu)
+        sbiTimerEvent(cores[cpu])
         // Sstc: STIP is computed from stimecmp on every read of mip; look again now.
         let core = cores[cpu]
         core.attention = true
@@ -153,6 +151,7 @@ extension RISCVCore: ScheduledCore {
 
     func wakeIfPossible() {
         if runState == .waitForInterrupt && hasWakeUpInterrupt {
+            hsmSuspended = false
             runState = .running
             attention = true
         }

@@ -58,6 +58,11 @@ public final class RISCVCore {
 
     public internal(set) var haltFinding: Finding?
 
+    /// The built-in SBI firmware's per-hart state: the mtime at which set_timer raises STIP,
+    /// and whether the hart sleeps in an HSM retentive suspend.
+    var sbiTimer: UInt64 = .max
+    var hsmSuspended = false
+
     init(index: Int, slot: CoreSlot, machine: RISCVMachine, ram: PhysicalMemory) {
         self.index = index
         self.slot = slot

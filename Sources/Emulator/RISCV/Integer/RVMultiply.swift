@@ -2,7 +2,8 @@
 /// (§7.2, table 7.1): by zero the quotient is all ones and the remainder the dividend; the
 /// signed overflow (most negative / −1) gives the dividend and remainder 0. Both are handled
 /// before Swift's `/` and `%`, which would trap on them. On a hart whose misa lacks M every
-/// one of these is illegal (QEMU 7.2: REQUIRE_EXT(ctx, RVM) in trans_rvm.c.inc).
+/// one of these is illegal, as in QEMU 7.2 (target/riscv/insn_trans/trans_rvm.c.inc requires
+/// M; its multiplies also accept Zmmul, which hetboot's profiles do not describe).
 enum RVMultiplyOp: UInt8, CaseIterable {
     case mul, mulh, mulhsu, mulhu, div, divu, rem, remu
     case mulw, divw, divuw, remw, remuw
