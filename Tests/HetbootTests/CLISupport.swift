@@ -70,6 +70,18 @@ enum CLI {
         return elf
     }
 
+    /// Assemble and link a small RV64 image at 0x80000000.
+    static func buildRISCVImage(_ source: String, march: String = "rv64imac") throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hetboot-cli-rv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let src = dir.appendingPathComponent("t.S")
+        try (".option norelax\n.text\n.globl _start\n_start:\n" + source + "\n").write(to: src, atomically: true, encoding: .utf8)
+        let obj = dir.appendingPathComponent("t.o").path, elf = dir.appendingPathComponent("t.elf").path
+        try tool("clang", ["--target=riscv64-unknown-elf", "-march=\(march)", "-mno-relax", "-c", src.path, "-o", obj])
+        try tool("ld.lld", ["-N", "-Ttext=0x80000000", "-e", "_start", obj, "-o", elf])
+        return elf
+    }
+
     static func tool(_ name: String, _ args: [String]) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
