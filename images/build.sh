@@ -133,8 +133,8 @@ rv_compile() {
 }
 
 RV_RUNTIME_SRCS=(riscv/runtime/start.S riscv/runtime/trap.c riscv/runtime/console.c
-    riscv/runtime/lock.c riscv/runtime/smp.c riscv/runtime/clint.c riscv/runtime/exit.c
-    riscv/runtime/mem.c)
+    riscv/runtime/lock.c riscv/runtime/smp.c riscv/runtime/fdt.c riscv/runtime/clint.c
+    riscv/runtime/exit.c riscv/runtime/mem.c)
 
 rv_runtime_objs=()
 for src in "${RV_RUNTIME_SRCS[@]}"; do

@@ -142,12 +142,16 @@ bool rt_probe_end(struct rt_trap_info *info);
 unsigned rt_insn_length(uint64_t pc); /* 2 or 4, from the low bits of the instruction at pc */
 extern char rt_trap_vector[];         /* direct-mode mtvec target, 4-byte aligned */
 
-/* ---- harts (smp.c) ----
+/* ---- harts (smp.c, fdt.c) ----
  * Every hart checks in at entry. rt_roll_call (hart 0) waits a bounded number of polls for
- * the harts that started with it (all do under QEMU -bios none) and freezes the set of
- * online harts; later arrivals stay parked. Idempotent; returns the number online. */
+ * the harts that started with it (all do under QEMU -bios none): until as many as the DTB
+ * lists have checked in, or, without a usable DTB, until the check-ins have been quiet for a
+ * while. It then freezes the set of online harts; later arrivals stay parked. Idempotent;
+ * returns the number online. */
 unsigned rt_roll_call(void);
 uint64_t rt_online_mask(void);  /* bit h = hart h online (valid after rt_roll_call) */
+uintptr_t rt_boot_dtb(void);    /* a1 at hart 0's entry */
+unsigned rt_fdt_hart_count(uintptr_t fdt); /* /cpus/cpu@N nodes; 0 = no usable DTB there */
 /* Hands fn(arg) to a hart parked in the pen (woken by its CLINT msip) and returns at once;
  * rt_wait_idle waits until it has finished. */
 void rt_run_on(unsigned hart, void (*fn)(void *), void *arg);

@@ -14,7 +14,7 @@
  */
 #include "runtime.h"
 
-void rt_hart_entry(unsigned long hart); /* called from start.S */
+void rt_hart_entry(unsigned long hart, uintptr_t dtb); /* called from start.S */
 
 extern char __bss_start[], __bss_end[];
 
@@ -22,14 +22,16 @@ extern char __bss_start[], __bss_end[];
 static volatile uint64_t checkin_mask __attribute__((section(".data.rt_boot")));
 static volatile uint32_t boot_ready __attribute__((section(".data.rt_boot")));
 
-/* Polls of the check-in mask: the wait ends when it has not changed for QUIET polls (or
+/* Polls of the check-in mask. With a DTB, the wait ends when every hart it lists has checked
+ * in, or after MAX polls; without one, when the mask has not changed for QUIET polls (or
  * after MAX). Every hart starts together with hart 0 and checks in within a few
- * instructions, long before hart 0 has cleared .bss and probed the console; the quiet
- * period only covers a host that runs QEMU's vCPU threads late. Polls, not mtime, so the
- * count is the same on every run of a deterministic emulator. */
+ * instructions, long before hart 0 has cleared .bss and probed the console; the waits only
+ * cover a host that runs QEMU's vCPU threads late. Polls, not mtime, so the count is the
+ * same on every run of a deterministic emulator. */
 #define ROLL_CALL_QUIET_POLLS (1u << 21)
 #define ROLL_CALL_MAX_POLLS (1u << 24)
 
+static uintptr_t boot_dtb;
 static volatile uint32_t roll_called;
 static volatile uint64_t online_mask;
 
@@ -59,11 +61,12 @@ static void pen(unsigned hart)
     }
 }
 
-void rt_hart_entry(unsigned long hart)
+void rt_hart_entry(unsigned long hart, uintptr_t dtb)
 {
     rt_atomic_or(&checkin_mask, 1ul << hart);
     if (hart == 0) {
         memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+        boot_dtb = dtb;
         rt_console_init();
         rt_fence();
         boot_ready = 1;
@@ -87,9 +90,14 @@ static unsigned popcount64(uint64_t v)
 unsigned rt_roll_call(void)
 {
     if (!roll_called) {
+        unsigned listed = rt_fdt_hart_count(boot_dtb);
+        if (listed > RT_MAX_HARTS)
+            listed = RT_MAX_HARTS;
         uint64_t seen = checkin_mask;
         uint32_t quiet = 0;
-        for (uint32_t i = 0; i < ROLL_CALL_MAX_POLLS && quiet < ROLL_CALL_QUIET_POLLS; i++) {
+        for (uint32_t i = 0; i < ROLL_CALL_MAX_POLLS; i++) {
+            if (listed ? popcount64(seen) >= listed : quiet >= ROLL_CALL_QUIET_POLLS)
+                break;
             uint64_t now = checkin_mask;
             if (now != seen) {
                 seen = now;
@@ -106,6 +114,8 @@ unsigned rt_roll_call(void)
 }
 
 uint64_t rt_online_mask(void) { return online_mask; }
+
+uintptr_t rt_boot_dtb(void) { return boot_dtb; }
 
 void rt_run_on(unsigned hart, void (*fn)(void *), void *arg)
 {

@@ -4,8 +4,8 @@
  * a2 = fw_dynamic_info).
  *
  * Interrupts off, mtvec = rt_trap_vector (direct mode) before anything can trap, sp = top of
- * this hart's 16 KiB stack (harts >= RT_MAX_HARTS park at once), then rt_hart_entry(hartid)
- * in C (smp.c) never returns.
+ * this hart's 16 KiB stack (harts >= RT_MAX_HARTS park at once), then
+ * rt_hart_entry(hartid, a1 = the DTB address as it came) in C (smp.c), which never returns.
  *
  * rt_trap_vector saves every register and the trap CSRs in a struct rt_trap_frame on the
  * current stack (all code here runs with a valid sp, in U- and S-mode tests too), calls

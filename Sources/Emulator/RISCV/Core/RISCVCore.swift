@@ -49,6 +49,9 @@ public final class RISCVCore {
     public internal(set) var instructionsRetired: UInt64 = 0
     /// Virtual time: instructions retired plus time spent asleep.
     public internal(set) var time: UInt64 = 0
+    /// `time` when the current run slice began: `instructionsRetired` is brought up to date at
+    /// the end of a slice, so minstret adds what the slice has retired so far.
+    var sliceStartTime: UInt64 = 0
     var attention = false
     /// mip bits driven by devices (MSIP, MTIP, MEIP, and the external part of SEIP).
     var mipLines: UInt64 = 0

@@ -133,7 +133,7 @@ extension RISCVCore {
             let nextLockedTOR = i + 1 < csr.pmpcfg.count && csr.pmpcfg[i + 1] & 0x98 == 0x88
             if !locked && !nextLockedTOR { csr.pmpaddr[i] = v & ((1 << 54) - 1) }
         case 0xB00: csr.mcycleOffset = v &- time
-        case 0xB02: csr.minstretOffset = v &- instructionsRetired
+        case 0xB02: csr.minstretOffset = v &- liveInstructionsRetired
         case 0xB03...0xB1F: break
         case 0x7A0, 0x7A1, 0x7A2, 0x7A3: break
         default: return false
@@ -166,7 +166,9 @@ extension RISCVCore {
     }
 
     var mcycle: UInt64 { time &+ csr.mcycleOffset }
-    var minstret: UInt64 { instructionsRetired &+ csr.minstretOffset }
+    /// Instructions retired up to now, within a run slice too.
+    var liveInstructionsRetired: UInt64 { instructionsRetired &+ (time &- sliceStartTime) }
+    var minstret: UInt64 { liveInstructionsRetired &+ csr.minstretOffset }
     /// The platform timer's mtime as this hart reads it.
     var mtime: UInt64 { machine.mtime(cpu: index) }
 

@@ -6,6 +6,7 @@ extension RISCVCore {
     /// Run until `budget` instructions have retired, the hart stops, or the machine stops.
     func run(budget: UInt64) -> UInt64 {
         let start = time
+        sliceStartTime = start
         let end = start &+ budget
         let base = ramBase
         let size = ramSize
@@ -54,6 +55,7 @@ extension RISCVCore {
         }
         let executed = time &- start
         instructionsRetired &+= executed
+        sliceStartTime = time
         return executed
     }
 
