@@ -133,7 +133,7 @@ typedef bool (*rt_trap_hook_t)(struct rt_trap_frame *f);
 void rt_set_trap_hook(rt_trap_hook_t hook); /* this hart; NULL removes it */
 /* Between rt_probe_begin() and rt_probe_end() a synchronous exception on this hart skips the
  * faulting instruction (2 or 4 bytes, from its encoding) instead of being fatal;
- * rt_probe_end() says whether one happened and, if info is not NULL, what it was. */
+ * rt_probe_end() says whether one happened and, if info is not NULL, what the first was. */
 struct rt_trap_info {
     uint64_t mcause, mepc, mtval;
 };

@@ -8,7 +8,8 @@ void rt_trap_dispatch(struct rt_trap_frame *f); /* called from start.S */
 
 static rt_trap_hook_t hooks[RT_MAX_HARTS];
 
-/* Per-hart probe state: 0 idle, 1 armed, 2 armed and an exception happened. */
+/* Per-hart probe state: 0 idle, 1 armed, 2 armed and an exception happened (later ones in
+ * the same probe are skipped too). */
 static volatile uint32_t probe_state[RT_MAX_HARTS];
 static struct rt_trap_info probe_info[RT_MAX_HARTS];
 
@@ -81,11 +82,13 @@ void rt_trap_dispatch(struct rt_trap_frame *f)
     if (h < RT_MAX_HARTS && hooks[h] && hooks[h](f))
         return;
     bool exception = !(f->mcause & MCAUSE_INTERRUPT);
-    if (h < RT_MAX_HARTS && exception && probe_state[h] == 1) {
-        probe_info[h].mcause = f->mcause;
-        probe_info[h].mepc = f->mepc;
-        probe_info[h].mtval = f->mtval;
-        probe_state[h] = 2;
+    if (h < RT_MAX_HARTS && exception && probe_state[h] != 0) {
+        if (probe_state[h] == 1) { /* the first exception of the probe is the one reported */
+            probe_info[h].mcause = f->mcause;
+            probe_info[h].mepc = f->mepc;
+            probe_info[h].mtval = f->mtval;
+            probe_state[h] = 2;
+        }
         f->mepc += rt_insn_length(f->mepc);
         return;
     }

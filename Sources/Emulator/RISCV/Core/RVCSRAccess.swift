@@ -61,6 +61,7 @@ extension RISCVCore {
         // Debug triggers: none implemented (tselect reads 0, tdata1 type 0 = no trigger).
         case 0x7A0, 0x7A1, 0x7A2, 0x7A3: return 0
         default:
+            if (1...3).contains(n) && hasFloat { notSupported("the F/D CSRs (fflags/frm/fcsr)") }
             if (0x600...0x6FF).contains(n) || (0x200...0x2FF).contains(n) || n == 0xE12 || n == 0x34A || n == 0x34B {
                 if profile.features.isaExtensions.contains("h") { notSupported("the H extension (CSR 0x\(String(n, radix: 16)))") }
             }
