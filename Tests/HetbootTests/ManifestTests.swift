@@ -32,11 +32,13 @@ final class ManifestTests: XCTestCase {
 
     func testManifestListsEveryImageInTheTree() throws {
         let listed = Set(try Self.cases().map(\.path))
-        let dir = CLI.root.appendingPathComponent("images/arm")
-        let elfs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".elf") }
-        // bench.elf (10⁹ instructions) is measured by Benchmarks/, and the QEMU shim is QEMU-only.
-        for elf in elfs where !["bench.elf", "qemu-tc2-shim.elf"].contains(elf) {
-            XCTAssertTrue(listed.contains("images/arm/\(elf)"), "images/arm/\(elf) has no manifest case")
+        for isa in ["arm", "riscv"] {
+            let dir = CLI.root.appendingPathComponent("images/\(isa)")
+            let elfs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".elf") }
+            // bench.elf (10⁹ instructions) is measured by Benchmarks/, and the QEMU shim is QEMU-only.
+            for elf in elfs where !["bench.elf", "qemu-tc2-shim.elf"].contains(elf) {
+                XCTAssertTrue(listed.contains("images/\(isa)/\(elf)"), "images/\(isa)/\(elf) has no manifest case")
+            }
         }
     }
 

@@ -257,6 +257,15 @@ final class RVAtomicTests: XCTestCase {
 
     // MARK: Decoding
 
+    func testOpConversionMatchesRawValues() {
+        for (i, op) in RVAtomicOp.allCases.enumerated() {
+            XCTAssertEqual(Int(op.rawValue), i)
+            XCTAssertEqual(RVAtomicOp.decoded(op.rawValue), op)
+        }
+        XCTAssertNil(RVAtomicOp.decoded(UInt8(RVAtomicOp.allCases.count)))
+        XCTAssertNil(RVAtomicOp.decoded(.max))
+    }
+
     func testDecoding() {
         // amomaxu.d.aqrl a2, a1, (a0): 11100 1 1 01011 01010 011 01100 0101111
         let amomaxu: UInt32 = 0b11100_1_1_01011_01010_011_01100_0101111

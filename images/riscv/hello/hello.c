@@ -1,7 +1,7 @@
 /*
  * hello: every hart prints its identity, in hartid order (the runtime's turn counter):
  *
- *   hart<i>: misa=RV64ACDFHIMSU mvendorid=0x0 marchid=0x70216 mimpid=0x70216
+ *   hart<i>: misa=RV64ACDFHIMSU mvendorid=0x0 marchid=0x70216 mimpid=0x70216   (QEMU 7.2.22 virt)
  *
  * misa is "RV" + the base width from misa.MXL + one letter per bit set in misa[25:0]
  * (bit 0 = A ... bit 25 = Z, so the letters come out alphabetical); the ID registers are

@@ -3,8 +3,9 @@
 /// `flags`: bit 1 = aq, bit 0 = rl) order nothing and every AMO is trivially atomic.
 ///
 /// Alignment (§8.2, §8.4: LR/SC and AMOs require natural alignment, with no emulation), with the
-/// causes QEMU 7.2 reports (trans_rva.c.inc uses MO_ALIGN accesses; riscv_cpu_do_unaligned_access
-/// maps a load to cause 4, a store or atomic to cause 6):
+/// causes QEMU 7.2 reports (trans_rva.c.inc makes every access MO_ALIGN; LR is a plain load, an
+/// AMO goes through TCG's atomic helpers, which report misalignment as a store, and
+/// riscv_cpu_do_unaligned_access maps a load to cause 4 and a store to cause 6):
 /// - LR: load address misaligned (4);
 /// - AMO: store/AMO address misaligned (6), before memory is touched;
 /// - SC: store/AMO address misaligned (6), checked before the reservation. QEMU instead compares
@@ -13,16 +14,24 @@
 ///   exception ... will be generated") and Spike trap, and a trap is what helps a developer.
 /// An AMO's access fault on the read half is reported as a load access fault (5), as QEMU does
 /// when it emulates the AMO as a load then a store; a fault on the write half is cause 7.
-enum RVAtomicOp: UInt8 {
+enum RVAtomicOp: UInt8, CaseIterable {
     case lrW, scW, amoswapW, amoaddW, amoxorW, amoandW, amoorW, amominW, amomaxW, amominuW, amomaxuW
     case lrD, scD, amoswapD, amoaddD, amoxorD, amoandD, amoorD, amominD, amomaxD, amominuD, amomaxuD
 
     /// Bytes accessed: 4 for the .W forms, 8 for the .D forms.
     var size: Int { rawValue >= RVAtomicOp.lrD.rawValue ? 8 : 4 }
+
+    /// The operation an `RVInstruction.op` holds, or nil for a value no decoder produces: raw
+    /// values are the declaration order, so a range check and a bit cast replace the
+    /// synthesized `init(rawValue:)` on the hot path (`RVAtomicTests` checks every case).
+    @inline(__always)
+    static func decoded(_ op: UInt8) -> RVAtomicOp? {
+        op <= RVAtomicOp.amomaxuD.rawValue ? unsafeBitCast(op, to: RVAtomicOp.self) : nil
+    }
 }
 
 extension RVDecoder {
-    /// funct5 (bits 31:27) of each operation (the spec's table 24.2, opcode AMO = 0101111).
+    /// funct5 (bits 31:27) of each operation (the spec's chapter 24 listings; opcode AMO = 0101111).
     private static let atomicFunct5: [(name: String, funct5: String, word: RVAtomicOp, double: RVAtomicOp)] = [
         ("lr", "00010", .lrW, .lrD), ("sc", "00011", .scW, .scD),
         ("amoswap", "00001", .amoswapW, .amoswapD), ("amoadd", "00000", .amoaddW, .amoaddD),
@@ -48,7 +57,7 @@ extension RVDecoder {
 
 extension RISCVCore {
     func execAtomic(_ d: RVInstruction) {
-        guard let op = RVAtomicOp(rawValue: d.op) else { return illegalInstruction(d) }
+        guard let op = RVAtomicOp.decoded(d.op) else { return illegalInstruction(d) }
         let address = x[Int(d.rs1)]
         switch op {
         case .lrW, .lrD: loadReserved(d, address, size: op.size)
@@ -64,7 +73,7 @@ extension RISCVCore {
         }
         guard let value = load(address, size: size) else { return }
         reserve(address)
-        x[Int(d.rd)] = size == 4 ? RISCVCore.signExtendWord(value) : value
+        x[Int(d.rd)] = size == 4 ? RVWord.signExtend(value) : value
     }
 
     /// SC: store only while this hart's reservation covers `address`; rd = 0 on success, 1 on
@@ -95,7 +104,7 @@ extension RISCVCore {
         guard let old = load(address, size: size) else { return }
         let new = RISCVCore.amoResult(op, old, source)
         guard store(address, size: size, new) else { return }
-        x[Int(d.rd)] = size == 4 ? RISCVCore.signExtendWord(old) : old
+        x[Int(d.rd)] = size == 4 ? RVWord.signExtend(old) : old
     }
 
     /// The value an AMO stores. For the .W forms `old` holds the 32 loaded bits zero-extended
@@ -120,10 +129,5 @@ extension RISCVCore {
         case .amomaxuD: return old >= source ? old : source
         case .lrW, .scW, .lrD, .scD: return old   // not AMOs: execAtomic never sends them here
         }
-    }
-
-    @inline(__always)
-    static func signExtendWord(_ v: UInt64) -> UInt64 {
-        UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: v)))
     }
 }
