@@ -3,52 +3,32 @@ import Profiles
 /// An ARM machine: cores built from their profiles, RAM, the bus with the platform's devices,
 /// and the firmware model that enters the cores. One run is one thread; everything here is
 /// driven by the scheduler.
-public final class ARMMachine: DeviceHost {
-    public let spec: MachineDescription
-    public let ram: PhysicalMemory
-    public let bus = Bus()
+public final class ARMMachine: MachineBase, DeviceHost {
     public private(set) var cores: [ARMCore] = []
     /// The platform's devices (GIC, timer, system registers …), once wired.
     public internal(set) var platform: ARMPlatform?
 
-    /// `symbol+offset` for an address, from the loaded image's symbol table.
-    public var symbolize: (UInt64) -> String = { "0x" + hex32(UInt32(truncatingIfNeeded: $0)) }
-    /// Called for every console byte as it is written (streaming output).
-    public var consoleSink: ((UInt8, String, Int) -> Void)?
-    public private(set) var consoleBytes: [UInt8] = []
-
-    /// Findings in the order they happened.
-    public private(set) var findings: [Finding] = []
-    /// Set when the guest asked the platform to stop (exit or reset).
-    public internal(set) var stopRequested = false
-    public internal(set) var exitCode: Int?
-    public internal(set) var stopReason: String?
-
     /// How many cores hold an open exclusive-monitor tag: stores consult the global monitor
     /// only while this is non-zero.
     var openExclusiveTags = 0
-    /// Earliest virtual time at which each core's time-based devices need a look.
-    var timerDeadline: [UInt64]
     private var unimplementedReported = Set<Int>()
-    private var busErrorsReported = 0
     private var undefinedRegistersReported = 0
 
     public init(spec: MachineDescription) throws {
-        guard let region = spec.ram.first else {
-            throw MachineError(file: spec.file, message: "machine \(spec.name) has no RAM")
-        }
-        guard region.end <= 0x1_0000_0000 else {
+        if let region = spec.ram.first, region.end > 0x1_0000_0000 {
             throw MachineError(file: spec.file, message: "RAM \(region.name) ends above 4 GiB, beyond what an ARMv7 core reaches without LPAE translation")
         }
-        self.spec = spec
-        ram = PhysicalMemory(base: region.base, size: region.size, entryStride: ARMCore.entryStride, granuleShift: 2)
-        timerDeadline = Array(repeating: .max, count: spec.cores.count)
+        try super.init(spec: spec, entryStride: ARMCore.entryStride, granuleShift: 2)
+        symbolize = { "0x" + hex32(UInt32(truncatingIfNeeded: $0)) }
         for (i, slot) in spec.cores.enumerated() {
             cores.append(ARMCore(index: i, slot: slot, machine: self, ram: ram))
         }
         platform = try ARMPlatformDevices.build(machine: spec, host: self)
         for (region, device) in platform?.mmio ?? [] { bus.map(device, at: region) }
-        for region in spec.ram.dropFirst() { bus.map(RAMDevice(region: region), at: region) }
+    }
+
+    override func attendAllCores() {
+        for core in cores { core.attention = true }
     }
 
     /// PERIPHBASE as CBAR reports it (A15/A7 TRM): the machine's `periphbase` property of its
@@ -61,10 +41,6 @@ public final class ARMMachine: DeviceHost {
     }
 
     // MARK: Bookkeeping the cores report
-
-    func report(_ finding: Finding) {
-        findings.append(finding)
-    }
 
     /// A store to RAM while some core holds an exclusive tag: the global monitor clears the
     /// tags of the other cores in the same reservation granule (A3.4.2).
@@ -85,8 +61,7 @@ public final class ARMMachine: DeviceHost {
     /// An access nothing answered. The guest takes the abort; the run notes the first few so a
     /// user sees why a handler ran.
     func noteBusError(address: UInt64, write: Bool, cpu: Int, pc: UInt32, fetch: Bool = false) {
-        busErrorsReported += 1
-        guard busErrorsReported <= 8 else { return }
+        guard shouldNoteBusError() else { return }
         let what = fetch ? "instruction fetch from" : (write ? "write to" : "read from")
         report(Finding(kind: .busError, cores: [cpu],
                        summary: "CPU \(cpu): \(what) 0x\(hex32(UInt32(truncatingIfNeeded: address))) at \(symbolize(UInt64(pc))): no RAM or device there (external abort)",
@@ -112,8 +87,6 @@ public final class ARMMachine: DeviceHost {
 
     // MARK: DeviceHost
 
-    public var coreCount: Int { cores.count }
-
     public func setInterruptLines(cpu: Int, irq: Bool, fiq: Bool) {
         guard cpu >= 0 && cpu < cores.count else { return }
         let core = cores[cpu]
@@ -134,36 +107,4 @@ public final class ARMMachine: DeviceHost {
         guard cpu >= 0 && cpu < cores.count else { return 0 }
         return cores[cpu].time
     }
-
-    public func requestTimerEvent(cpu: Int, at time: UInt64) {
-        guard cpu >= 0 && cpu < cores.count else { return }
-        timerDeadline[cpu] = min(timerDeadline[cpu], time)
-    }
-
-    public func requestExit(code: Int, reason: String) {
-        guard !stopRequested else { return }
-        stopRequested = true
-        exitCode = code
-        stopReason = reason
-        for core in cores { core.attention = true }
-    }
-
-    public func requestReset(reason: String) {
-        guard !stopRequested else { return }
-        stopRequested = true
-        stopReason = reason
-        for core in cores { core.attention = true }
-    }
-
-    public func consoleOutput(_ byte: UInt8, device: String, cpu: Int) {
-        consoleBytes.append(byte)
-        consoleSink?(byte, device, cpu)
-    }
-}
-
-/// A machine that cannot be built as described.
-public struct MachineError: Error, CustomStringConvertible {
-    public var file: String
-    public var message: String
-    public var description: String { "\(file): \(message)" }
 }

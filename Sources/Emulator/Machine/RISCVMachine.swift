@@ -2,33 +2,15 @@ import Profiles
 
 /// A RISC-V machine: harts built from their profiles, RAM, the bus with the platform's devices
 /// (ACLINT, PLIC, UARTs, the test finisher) and the firmware model. One run is one thread.
-public final class RISCVMachine: DeviceHost {
-    public let spec: MachineDescription
-    public let ram: PhysicalMemory
-    public let bus = Bus()
+public final class RISCVMachine: MachineBase, DeviceHost {
     public private(set) var cores: [RISCVCore] = []
     public internal(set) var platform: RISCVPlatform?
 
-    public var symbolize: (UInt64) -> String = { "0x" + String($0, radix: 16, uppercase: true) }
-    public var consoleSink: ((UInt8, String, Int) -> Void)?
-    public private(set) var consoleBytes: [UInt8] = []
-    public private(set) var findings: [Finding] = []
-    public internal(set) var stopRequested = false
-    public internal(set) var exitCode: Int?
-    public internal(set) var stopReason: String?
-
     /// Harts holding an LR reservation: stores consult them only while this is non-zero.
     var openReservations = 0
-    var timerDeadline: [UInt64]
-    private var busErrorsReported = 0
 
     public init(spec: MachineDescription) throws {
-        guard let region = spec.ram.first else {
-            throw MachineError(file: spec.file, message: "machine \(spec.name) has no RAM")
-        }
-        self.spec = spec
-        ram = PhysicalMemory(base: region.base, size: region.size, entryStride: RISCVCore.entryStride, granuleShift: 1)
-        timerDeadline = Array(repeating: .max, count: spec.cores.count)
+        try super.init(spec: spec, entryStride: RISCVCore.entryStride, granuleShift: 1)
         for (i, slot) in spec.cores.enumerated() {
             cores.append(RISCVCore(index: i, slot: slot, machine: self, ram: ram))
         }
@@ -37,13 +19,14 @@ public final class RISCVMachine: DeviceHost {
         devices.devices.removeAll { $0.kind == "mrom" }
         platform = try RISCVPlatformDevices.build(machine: devices, host: self)
         for (region, device) in platform?.mmio ?? [] { bus.map(device, at: region) }
-        for region in spec.ram.dropFirst() { bus.map(RAMDevice(region: region), at: region) }
         for rom in spec.devices where rom.kind == "mrom" {
             for region in rom.regions { bus.map(RAMDevice(region: region), at: region) }
         }
     }
 
-    func report(_ finding: Finding) { findings.append(finding) }
+    override func attendAllCores() {
+        for core in cores { core.attention = true }
+    }
 
     /// A store while some hart holds a reservation: other harts' reservations on the same
     /// 8-byte granule are lost (unprivileged spec §8.2: a store by another hart to the reserved
@@ -57,8 +40,7 @@ public final class RISCVMachine: DeviceHost {
     }
 
     func noteBusError(address: UInt64, write: Bool, cpu: Int, pc: UInt64, fetch: Bool = false) {
-        busErrorsReported += 1
-        guard busErrorsReported <= 8 else { return }
+        guard shouldNoteBusError() else { return }
         let what = fetch ? "instruction fetch from" : (write ? "write to" : "read from")
         report(Finding(kind: .busError, cores: [cpu],
                        summary: "hart \(cpu): \(what) 0x\(String(address, radix: 16, uppercase: true)) at \(symbolize(pc)): no RAM or device there (access fault)",
@@ -78,8 +60,6 @@ public final class RISCVMachine: DeviceHost {
     }
 
     // MARK: DeviceHost
-
-    public var coreCount: Int { cores.count }
 
     public func setInterruptLines(cpu: Int, irq: Bool, fiq: Bool) {}
 
@@ -101,31 +81,6 @@ public final class RISCVMachine: DeviceHost {
     public func virtualTime(cpu: Int) -> UInt64 {
         guard cpu >= 0 && cpu < cores.count else { return 0 }
         return cores[cpu].time
-    }
-
-    public func requestTimerEvent(cpu: Int, at time: UInt64) {
-        guard cpu >= 0 && cpu < cores.count else { return }
-        timerDeadline[cpu] = min(timerDeadline[cpu], time)
-    }
-
-    public func requestExit(code: Int, reason: String) {
-        guard !stopRequested else { return }
-        stopRequested = true
-        exitCode = code
-        stopReason = reason
-        for core in cores { core.attention = true }
-    }
-
-    public func requestReset(reason: String) {
-        guard !stopRequested else { return }
-        stopRequested = true
-        stopReason = reason
-        for core in cores { core.attention = true }
-    }
-
-    public func consoleOutput(_ byte: UInt8, device: String, cpu: Int) {
-        consoleBytes.append(byte)
-        consoleSink?(byte, device, cpu)
     }
 }
 

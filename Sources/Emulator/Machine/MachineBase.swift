@@ -1,0 +1,87 @@
+import Profiles
+
+/// What every machine has, whatever its cores: the description it was built from, RAM, the
+/// bus, the console, the findings, how the guest asked the run to stop, and when each core's
+/// time-based devices next need a look. `ARMMachine` and `RISCVMachine` add their cores,
+/// platform devices and firmware.
+public class MachineBase {
+    public let spec: MachineDescription
+    public let ram: PhysicalMemory
+    public final let bus = Bus()
+
+    /// `symbol+offset` for an address, from the loaded image's symbol table.
+    public final var symbolize: (UInt64) -> String = { "0x" + String($0, radix: 16, uppercase: true) }
+    /// Called for every console byte as it is written (streaming output).
+    public final var consoleSink: ((UInt8, String, Int) -> Void)?
+    public final private(set) var consoleBytes: [UInt8] = []
+    /// Findings in the order they happened.
+    public final private(set) var findings: [Finding] = []
+    /// Set when the guest asked the platform to stop (exit or reset).
+    public final internal(set) var stopRequested = false
+    public final internal(set) var exitCode: Int?
+    public final internal(set) var stopReason: String?
+    /// Earliest virtual time at which each core's time-based devices need a look.
+    final var timerDeadline: [UInt64]
+    private var busErrorsNoted = 0
+
+    /// The first RAM region is the main RAM (instructions are fetched from it, served inline);
+    /// the others become data memory on the bus.
+    init(spec: MachineDescription, entryStride: Int, granuleShift: Int) throws {
+        guard let region = spec.ram.first else {
+            throw MachineError(file: spec.file, message: "machine \(spec.name) has no RAM")
+        }
+        self.spec = spec
+        ram = PhysicalMemory(base: region.base, size: region.size, entryStride: entryStride, granuleShift: granuleShift)
+        timerDeadline = Array(repeating: .max, count: spec.cores.count)
+        for region in spec.ram.dropFirst() { bus.map(RAMDevice(region: region), at: region) }
+    }
+
+    final func report(_ finding: Finding) {
+        findings.append(finding)
+    }
+
+    /// Whether an access nothing answered should still be noted (the first eight are).
+    final func shouldNoteBusError() -> Bool {
+        busErrorsNoted += 1
+        return busErrorsNoted <= 8
+    }
+
+    /// Make every core look at the machine state before its next instruction.
+    func attendAllCores() {}
+
+    // MARK: The DeviceHost requirements every machine shares
+
+    public var coreCount: Int { spec.cores.count }
+
+    public final func requestTimerEvent(cpu: Int, at time: UInt64) {
+        guard cpu >= 0 && cpu < timerDeadline.count else { return }
+        timerDeadline[cpu] = min(timerDeadline[cpu], time)
+    }
+
+    public final func requestExit(code: Int, reason: String) {
+        guard !stopRequested else { return }
+        stopRequested = true
+        exitCode = code
+        stopReason = reason
+        attendAllCores()
+    }
+
+    public final func requestReset(reason: String) {
+        guard !stopRequested else { return }
+        stopRequested = true
+        stopReason = reason
+        attendAllCores()
+    }
+
+    public final func consoleOutput(_ byte: UInt8, device: String, cpu: Int) {
+        consoleBytes.append(byte)
+        consoleSink?(byte, device, cpu)
+    }
+}
+
+/// A machine that cannot be built as described.
+public struct MachineError: Error, CustomStringConvertible {
+    public var file: String
+    public var message: String
+    public var description: String { "\(file): \(message)" }
+}
