@@ -31,13 +31,15 @@ extension RISCVCore {
     /// What OpenSBI leaves an S-mode payload: supervisor interrupts and the exceptions an
     /// S-mode kernel handles delegated (misaligned and access faults, illegal instructions and
     /// breakpoints too, since hetboot has no M-mode code to emulate or redirect them), the
-    /// counters readable, Sstc's stimecmp enabled where the hart has it.
+    /// counters readable, Sstc's stimecmp enabled where the hart has it, and a PMP entry that
+    /// opens all memory to S and U.
     func delegateToSupervisorAsFirmwareWould() {
         guard hasSupervisor else { return }
         csr.mideleg = RVInterrupt.supervisorBits
         csr.medeleg = 0xB1FF   // causes 0–8, 12, 13, 15: not ECALL from S or M
         csr.mcounteren = 0x7
         if hasSstc { csr.menvcfg |= 1 << 63 }
+        grantAllMemoryThroughPMPAsFirmwareWould()
     }
 
     /// Reset state (privileged spec §3.4): M-mode, MIE = 0, mcause/mtval = 0, satp Bare.

@@ -74,10 +74,11 @@ extension RISCVMachine {
             core.csr.mipSoftware &= ~(1 << RVInterrupt.SSI)
             return (.success, 0)
         case .rfence?:
-            // Remote FENCE.I and SFENCE.VMA (and the HFENCE variants): hetboot keeps no TLB and
-            // its decoded-instruction cache follows every store, so there is nothing to flush.
+            // Remote FENCE.I needs nothing (the decoded-instruction cache follows every store);
+            // remote SFENCE.VMA flushes the harts' TLBs (all of them: a superset of the mask).
             guard fid <= 6 else { return (.notSupported, nil) }
             if fid >= 3 && !core.profile.features.isaExtensions.contains("h") { return (.notSupported, nil) }
+            if fid == 1 || fid == 2 { for hart in cores { hart.flushTLB() } }
             return (.success, 0)
         case .hsm?:
             return hartStateManagement(core, fid: fid, args: args)
@@ -212,6 +213,7 @@ extension RISCVCore {
     /// sstatus.SIE = 0.
     func startInSupervisor(entry: UInt64, a1: UInt64) {
         powerOn(entry: entry, a0: slot.mpidr, a1: a1, a2: 0)
+        delegateToSupervisorAsFirmwareWould()
         privilege = .supervisor
     }
 }

@@ -101,7 +101,7 @@ extension RISCVCore {
             return takeException(.storeMisaligned, tval: address)
         }
         let source = x[Int(d.rs2)]   // read before rd is written: rd may be rs2
-        guard let old = load(address, size: size) else { return }
+        guard let old = loadForAMO(address, size: size) else { return }   // faults as a store/AMO
         let new = RISCVCore.amoResult(op, old, source)
         guard store(address, size: size, new) else { return }
         x[Int(d.rd)] = size == 4 ? RVWord.signExtend(old) : old

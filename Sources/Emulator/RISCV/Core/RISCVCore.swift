@@ -38,6 +38,8 @@ public final class RISCVCore {
     public internal(set) var privilege: RVPrivilege = .machine
 
     var csr: RVCSRState
+    /// The software TLB, the decoded PMP and the access fast-path flags (RISCV/MMU/).
+    let mmu = RVMMU()
 
     /// What the hart implements, from its profile.
     let hasSupervisor: Bool

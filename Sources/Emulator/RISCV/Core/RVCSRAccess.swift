@@ -94,6 +94,7 @@ extension RISCVCore {
         case 0x180:
             if privilege == .supervisor && csr.mstatus & MSTATUS.TVM != 0 { return false }
             writeSatp(v)
+            attention = true   // the run loop resynchronises the MMU (RVTranslate.swift `syncMMU`)
         case 0x300: writeMstatus(v)
         case 0x301: break   // misa: WARL, the extensions cannot be switched off here
         case 0x302: csr.medeleg = hasSupervisor ? v & 0xB3FF : 0   // not ecall-from-M (11), not 10/14
@@ -127,12 +128,14 @@ extension RISCVCore {
                 if cfg & 0x3 == 0x2 { cfg &= ~0x3 }   // R=0,W=1 is reserved: keep it no-access
                 csr.pmpcfg[i * 4 + b] = cfg
             }
+            attention = true   // PMP enforcement and the TLB follow (`syncMMU`)
         case 0x3B0...0x3EF:
             let i = Int(n - 0x3B0)
             guard i < csr.pmpaddr.count else { break }
             let locked = csr.pmpcfg[i] & 0x80 != 0
             let nextLockedTOR = i + 1 < csr.pmpcfg.count && csr.pmpcfg[i + 1] & 0x98 == 0x88
             if !locked && !nextLockedTOR { csr.pmpaddr[i] = v & ((1 << 54) - 1) }
+            attention = true
         case 0xB00: csr.mcycleOffset = v &- time
         case 0xB02: csr.minstretOffset = v &- liveInstructionsRetired
         case 0xB03...0xB1F: break

@@ -65,7 +65,7 @@ struct RVCSRState {
     /// mcycle/minstret = virtual time / instructions retired + these offsets (written values).
     var mcycleOffset: UInt64 = 0
     var minstretOffset: UInt64 = 0
-    /// PMP configuration and addresses, stored with their WARL rules (§3.7); not enforced yet.
+    /// PMP configuration and addresses, stored with their WARL rules (§3.7); enforced by `RVPMP`.
     var pmpcfg: [UInt8]
     var pmpaddr: [UInt64]
 

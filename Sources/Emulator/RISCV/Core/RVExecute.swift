@@ -1,5 +1,12 @@
 /// The hart's interpreter loop: fetch from the decoded-instruction cache (a 2-byte granule per
 /// entry, so compressed and 32-bit instructions share it), dispatch on the group.
+///
+/// Fetch keeps one "current page": the virtual page of the last fetch and the RAM page it maps
+/// to, found by `fetchPage` (RVFetch.swift: translation, PMP, or neither) when execution leaves
+/// the page. Within the page a fetch costs one compare, translated or not. The current page is
+/// forgotten whenever `attention` is serviced — every change of privilege, mstatus, satp or PMP
+/// and every SFENCE.VMA raises it. A 32-bit instruction whose upper half lies on the next page
+/// is never cached: its second half may map elsewhere, and a store there would not clear it.
 extension RISCVCore {
     static let entryStride = MemoryLayout<RVInstruction>.stride
 
@@ -8,41 +15,35 @@ extension RISCVCore {
         let start = time
         sliceStartTime = start
         let end = start &+ budget
-        let base = ramBase
-        let size = ramSize
         let stride = RISCVCore.entryStride
-        var pageIndex: UInt64 = .max
+        var fetchTag: UInt64 = .max   // virtual page number of the current page
         var page = UnsafeMutableRawPointer(bitPattern: 16)!
+        syncMMU()
         while time < end {
             if attention {
                 attention = false
                 if serviceAttention() { break }
+                syncMMU()
+                fetchTag = .max
             }
             let at = nextPC
             pc = at
-            let off = at &- base
-            guard off <= size &- 2 else {
-                time &+= 1
-                fetchFault(at)
-                continue
-            }
-            if off >> 12 != pageIndex {
-                pageIndex = off >> 12
-                page = ram.decodedPage(offset: off)
-            }
-            let entry = (page + Int((off & 0xFFF) >> 1) &* stride).assumingMemoryBound(to: RVInstruction.self)
-            if entry.pointee.group == .undecoded {
-                let low = UInt32((ram.bytes + Int(off)).loadUnaligned(as: UInt16.self))
-                if low & 3 == 3 {
-                    guard off <= size &- 4 else {
-                        time &+= 1
-                        fetchFault(at &+ 2)
-                        continue
-                    }
-                    entry.pointee = RVDecoder.decode32((ram.bytes + Int(off)).loadUnaligned(as: UInt32.self))
-                } else {
-                    entry.pointee = RVDecoder.decode16(low)
+            if at >> 12 != fetchTag {
+                let r = fetchPage(at)
+                guard r < RVFetch.uncached else {
+                    time &+= 1
+                    if r == RVFetch.uncached { executeUncached(at) }
+                    continue
                 }
+                fetchTag = at >> 12
+                mmu.fetchRAMPage = r
+                page = ram.decodedPage(offset: r)
+            }
+            let entry = (page + Int(truncatingIfNeeded: (at & 0xFFF) >> 1) &* stride).assumingMemoryBound(to: RVInstruction.self)
+            if entry.pointee.group == .undecoded && !decodeFetched(at, into: entry) {
+                time &+= 1
+                executeUncached(at)
+                continue
             }
             let insn = entry.pointee
             nextPC = at &+ UInt64(insn.length)
@@ -64,12 +65,6 @@ extension RISCVCore {
         if machine.stopRequested || runState != .running { return true }
         takePendingInterrupt()
         return runState != .running
-    }
-
-    @inline(never)
-    private func fetchFault(_ address: UInt64) {
-        machine.noteBusError(address: address, write: false, cpu: index, pc: pc, fetch: true)
-        takeException(.instructionAccessFault, tval: address)
     }
 
     @inline(__always)

@@ -67,6 +67,9 @@ extension RISCVCore {
             if privilege == .user || (privilege == .supervisor && csr.mstatus & MSTATUS.TVM != 0) {
                 return illegalInstruction(d)
             }
+            // rs1 = x0: every address; otherwise the page holding x[rs1]. rs2 (the ASID) is
+            // ignored: the TLB does not keep ASIDs, so flushing regardless is a superset.
+            flushTLB(address: d.rs1 == 0 ? nil : x[Int(d.rs1)])
         case nil:
             illegalInstruction(d)
         }
