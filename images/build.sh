@@ -99,8 +99,8 @@ check_a32() {
 
 image hello "arm/hello/hello.c"
 image smp-boot "arm/smp-boot/smp-boot.c"
-image bench "arm/bench/bench.c" -DROUNDS=192
-image bench-small "arm/bench/bench.c" -DROUNDS=1
+image bench "common/bench/bench.c" -Iarm/runtime -DROUNDS=192
+image bench-small "common/bench/bench.c" -Iarm/runtime -DROUNDS=1
 image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/flags.c arm/isa-selftest/shifter.c arm/isa-selftest/logic.c
     arm/isa-selftest/multiply.c arm/isa-selftest/divide.c arm/isa-selftest/saturate.c
@@ -177,6 +177,8 @@ check_rv() {
 }
 
 rv_image hello "riscv/hello/hello.c"
+rv_image bench "common/bench/bench.c" -Iriscv/runtime -DROUNDS=208
+rv_image bench-small "common/bench/bench.c" -Iriscv/runtime -DROUNDS=1
 rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
     riscv/isa-selftest/alu.c riscv/isa-selftest/branch.c riscv/isa-selftest/loadstore.c
     riscv/isa-selftest/muldiv.c riscv/isa-selftest/atomic.c riscv/isa-selftest/compressed.c

@@ -83,4 +83,65 @@ final class BadInputTests: XCTestCase {
         try expectInputError(["run", "images/arm/hello.elf", "--machine", "tc2", "--profiles", dir],
                              mentions: ["cortex-a7.toml", "MIDR"])
     }
+
+    // MARK: RISC-V images and profiles
+
+    func testRISCVSegmentOutsideMemory() throws {
+        let elf = try CLI.buildRISCVImage("j _start")
+        // Relink at 0x40000000, where virt-riscv has nothing (QEMU's PCIe window, not modelled).
+        let obj = elf.replacingOccurrences(of: ".elf", with: ".o"), out = elf.replacingOccurrences(of: ".elf", with: "-pcie.elf")
+        try CLI.tool("ld.lld", ["-N", "-Ttext=0x40000000", "-e", "_start", obj, "-o", out])
+        try expectInputError(["run", out, "--machine", "virt-riscv"], mentions: ["-pcie.elf", "0x40000000"])
+    }
+
+    func testTruncatedRISCVELF() throws {
+        let full = try Data(contentsOf: CLI.root.appendingPathComponent("images/riscv/hello.elf"))
+        let path = try temp("rv-trunc.elf", full.prefix(full.count / 3))
+        try expectInputError(["run", path, "--machine", "virt-riscv"], mentions: ["rv-trunc.elf"])
+    }
+
+    func testRV32ImageOnAnRV64Machine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hetboot-rv32-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let src = dir.appendingPathComponent("t.S"), obj = dir.appendingPathComponent("t.o").path
+        let elf = dir.appendingPathComponent("rv32.elf").path
+        try ".text\n.globl _start\n_start:\nj _start\n".write(to: src, atomically: true, encoding: .utf8)
+        try CLI.tool("clang", ["--target=riscv32-unknown-elf", "-march=rv32imac", "-c", src.path, "-o", obj])
+        try CLI.tool("ld.lld", ["-N", "-Ttext=0x80000000", "-e", "_start", obj, "-o", elf])
+        try expectInputError(["run", elf, "--machine", "virt-riscv"], mentions: ["rv32.elf"])
+    }
+
+    func testHartsOptionNamingAnUnknownProfile() throws {
+        try expectInputError(["run", "images/riscv/hello.elf", "--machine", "virt-riscv,harts=rv64gch*2+nosuch-hart"],
+                             mentions: ["nosuch-hart"])
+    }
+
+    func testRISCVSMPOutOfRange() throws {
+        try expectInputError(["run", "images/riscv/hello.elf", "--machine", "virt-riscv", "--smp", "9"], mentions: ["--smp", "9"])
+    }
+
+    func testRISCVProfileWhoseMisaContradictsItsExtensions() throws {
+        // Drop D from misa (bit 3) while isa-extensions still lists "d".
+        let dir = try profilesWith(core: "rv64gch") {
+            $0.replacingOccurrences(of: "misa      = \"0x80000000001411AD\"", with: "misa      = \"0x80000000001411A5\"")
+        }
+        try expectInputError(["run", "images/riscv/hello.elf", "--machine", "virt-riscv", "--profiles", dir],
+                             mentions: ["rv64gch.toml", "misa"])
+    }
+
+    func testRISCVProfileWithWrongType() throws {
+        let dir = try profilesWith(core: "sifive-u74") {
+            $0.replacingOccurrences(of: "pmp-entries", with: "pmp-entries = \"eight\"\n# was: pmp-entries")
+        }
+        try expectInputError(["run", "images/riscv/hello.elf", "--machine", "fu740", "--profiles", dir],
+                             mentions: ["sifive-u74.toml", "pmp-entries"])
+    }
+
+    func testRISCVProfileWithUnknownMMUMode() throws {
+        let dir = try profilesWith(core: "rv64gch") {
+            $0.replacingOccurrences(of: "mmu-modes       = [\"sv39\", \"sv48\", \"sv57\"]", with: "mmu-modes       = [\"sv39\", \"sv42\"]")
+        }
+        try expectInputError(["run", "images/riscv/hello.elf", "--machine", "virt-riscv", "--profiles", dir],
+                             mentions: ["rv64gch.toml", "sv42"])
+    }
 }

@@ -26,6 +26,9 @@ enum CLI {
 
     struct Result {
         var status: Int32
+        /// The process died of a signal (a Swift trap is SIGILL or SIGTRAP): `status` is then
+        /// the signal number, not an exit code.
+        var crashed = false
         var stdout: String
         var stderr: String
         var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
@@ -44,8 +47,8 @@ enum CLI {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        return Result(status: p.terminationStatus, crashed: p.terminationReason == .uncaughtSignal,
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// Whether a tool is on PATH.
