@@ -183,7 +183,8 @@ rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
     riscv/isa-selftest/alu.c riscv/isa-selftest/branch.c riscv/isa-selftest/loadstore.c
     riscv/isa-selftest/muldiv.c riscv/isa-selftest/atomic.c riscv/isa-selftest/compressed.c
     riscv/isa-selftest/csr.c riscv/isa-selftest/traps.c riscv/isa-selftest/traps_asm.S
-    riscv/isa-selftest/interrupts.c riscv/isa-selftest/interrupts_asm.S"
+    riscv/isa-selftest/interrupts.c riscv/isa-selftest/interrupts_asm.S
+    riscv/isa-selftest/sv39.c riscv/isa-selftest/sv39_asm.S"
 
 if [ "$mode" = check ]; then
     status=0

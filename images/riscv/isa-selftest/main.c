@@ -10,7 +10,7 @@
 
 static bool (*const groups[])(void) = {
     group_alu,        group_branch, group_loadstore, group_muldiv,     group_atomic,
-    group_compressed, group_csr,    group_traps,     group_interrupts,
+    group_compressed, group_csr,    group_traps,     group_interrupts, group_sv39,
 };
 
 int main(void)

@@ -62,5 +62,6 @@ bool group_compressed(void);
 bool group_csr(void);
 bool group_traps(void);
 bool group_interrupts(void);
+bool group_sv39(void);
 
 #endif
