@@ -8,6 +8,8 @@
 ///     architecture = "armv7-a"       # armv7-a | rv64; a variant repeats its parent's
 ///     description = "ARM Cortex-A15 r2p1"
 ///     inherits = "cortex-a15"        # variants only: the parent profile
+///     compatible = "arm,cortex-a15"  # optional: the device-tree compatible of the core's
+///                                    # /cpus/cpu@N node (machines with a generated tree need it)
 ///
 ///     [id-registers]                 # read-only identification registers, any order
 ///     MIDR = 0x412FC0F1
@@ -62,13 +64,14 @@ struct CoreLayer {
     var name: String
     var architecture: Architecture
     var description: String?
+    var compatible: String?
     var inherits: String?
     var idRegisters: [NamedValue]
     var systemRegisters: [SystemRegister]
     var features: [FeatureSetting]?
     var caches: [CacheSpec]?
 
-    static let topLevelKeys = ["name", "architecture", "description", "inherits", "id-registers",
+    static let topLevelKeys = ["name", "architecture", "description", "compatible", "inherits", "id-registers",
                                "system-registers", "features", "caches"]
     static let registerFields = ["reset", "res0", "res1", "read-only", "raz-wi"]
     static let cacheKeys = ["level", "kind", "ccsidr", "size", "ways", "line"]
@@ -93,7 +96,8 @@ struct CoreLayer {
         let bits = registerBits(architecture)
 
         var layer = CoreLayer(file: file, name: name, architecture: architecture,
-                              description: try root.string("description"), inherits: try root.string("inherits"),
+                              description: try root.string("description"), compatible: try root.string("compatible"),
+                              inherits: try root.string("inherits"),
                               idRegisters: [], systemRegisters: [], features: nil, caches: nil)
         if layer.inherits == name {
             throw root.error("inherits", "a profile cannot inherit from itself")

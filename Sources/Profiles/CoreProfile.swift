@@ -24,10 +24,13 @@ public struct CoreProfile: Sendable, Equatable {
     public var features: Features
     /// Cache levels as CCSIDR describes them (ARM) or as the core's manual does (RISC-V).
     public var caches: [CacheSpec]
+    /// The device-tree `compatible` of the core's `/cpus/cpu@N` node ("arm,cortex-a15"), when
+    /// the profile gives one.
+    public var compatible: String?
 
     public init(name: String, architecture: Architecture, description: String, file: String,
                 inherits: [String], idRegisters: [NamedValue], systemRegisters: [SystemRegisterSpec],
-                features: Features, caches: [CacheSpec]) {
+                features: Features, caches: [CacheSpec], compatible: String? = nil) {
         self.name = name
         self.architecture = architecture
         self.description = description
@@ -37,6 +40,7 @@ public struct CoreProfile: Sendable, Equatable {
         self.systemRegisters = systemRegisters
         self.features = features
         self.caches = caches
+        self.compatible = compatible
     }
 
     /// The value of an identification register, if the profile gives it.

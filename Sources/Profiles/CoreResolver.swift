@@ -23,6 +23,7 @@ enum CoreResolver {
         let architecture = leaf.architecture
 
         var description: String?
+        var compatible: String?
         var idRegisters: [NamedValue] = []
         var systemRegisters: [CoreLayer.SystemRegister] = []
         var features: [FeatureSetting] = []
@@ -31,6 +32,7 @@ enum CoreResolver {
 
         for layer in chain.reversed() {
             if let d = layer.description { description = d }
+            if let c = layer.compatible { compatible = c }
             for register in layer.idRegisters {
                 if let i = idRegisters.firstIndex(where: { $0.name == register.name }) {
                     idRegisters[i] = register
@@ -83,7 +85,7 @@ enum CoreResolver {
         }
         return CoreProfile(name: leaf.name, architecture: architecture, description: description, file: leaf.file,
                            inherits: chain.dropFirst().map(\.name), idRegisters: idRegisters,
-                           systemRegisters: specs, features: resolved, caches: caches)
+                           systemRegisters: specs, features: resolved, caches: caches, compatible: compatible)
     }
 
     /// The file that last set `key` (`id-registers.misa`, `features.mmu-modes[1]`): the nearest

@@ -288,12 +288,10 @@ struct MachineBuilder {
             if boot.security == .secure, !f.security {
                 throw fail("security", "secure needs the Security Extensions")
             }
-            if boot.psciConduit == .smc, !f.security {
-                throw fail("psci-conduit", "smc needs the Security Extensions")
-            }
-            if boot.psciConduit == .hvc, !f.virtualization {
-                throw fail("psci-conduit", "hvc needs the Virtualization Extensions")
-            }
+            // No check of psci-conduit: the firmware model answers SMC or HVC before the
+            // architecture would make it UNDEFINED on a core without the Security or the
+            // Virtualization Extensions — what QEMU's virt board does (virt.c picks HVC for a
+            // core without EL2; op_helper.c pre_hvc/pre_smc let a PSCI call through first).
         }
     }
 

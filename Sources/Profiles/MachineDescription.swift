@@ -152,12 +152,17 @@ public struct BootProtocol: Sendable, Equatable {
     public var semihosting: Bool
     /// RISC-V: the M-mode firmware (see `Firmware`). Always `.none` on ARM machines.
     public var firmware: Firmware
+    /// ARM: when set, hetboot generates a device tree whose root `compatible` and `model` are
+    /// this string (`linux,dummy-virt` for QEMU's virt board) and places it as QEMU does. RISC-V
+    /// machines always get one (their firmware convention passes it in a1).
+    public var deviceTree: String?
 
     public init(entryMode: EntryMode, security: Security, secondaries: Secondaries,
-                psciConduit: Conduit, semihosting: Bool, firmware: Firmware = .none) {
+                psciConduit: Conduit, semihosting: Bool, firmware: Firmware = .none, deviceTree: String? = nil) {
         self.entryMode = entryMode
         self.security = security
         self.secondaries = secondaries
+        self.deviceTree = deviceTree
         self.psciConduit = psciConduit
         self.semihosting = semihosting
         self.firmware = firmware

@@ -29,6 +29,8 @@
 ///     security = "non-secure"        # ARM only: secure | non-secure
 ///     secondaries = "sys-flags-pen"  # all-at-entry | psci | sys-flags-pen (rv64: all-at-entry)
 ///     psci-conduit = "smc"           # ARM only: none | smc | hvc
+///     device-tree = "linux,dummy-virt" # ARM only, optional: generate a device tree with this
+///                                    # root compatible/model and place it as QEMU's virt does
 ///     semihosting = true
 ///     firmware = "none"              # rv64 only: none (entry-mode machine) | sbi (entry-mode
 ///                                    # supervisor); --bios none|sbi|FILE overrides it
@@ -276,7 +278,7 @@ struct MachineFile {
     // MARK: Boot and options
 
     static func readBoot(_ table: TableReader, architecture: Architecture) throws -> BootProtocol {
-        let overrides = try readBootOverrides(table, architecture: architecture, allowed: bootKeys)
+        let overrides = try readBootOverrides(table, architecture: architecture, allowed: bootKeys + ["device-tree"])
         guard let entryMode = overrides.entryMode else {
             throw table.error("entry-mode", "missing; expected \(TableReader.list(entryModes(architecture).map { "\"\($0.rawValue)\"" }))")
         }
@@ -288,12 +290,14 @@ struct MachineFile {
         let security: BootProtocol.Security
         let conduit: BootProtocol.Conduit
         var firmware = BootProtocol.Firmware.none
+        var deviceTree: String?
         switch architecture {
         case .armv7a:
             guard let s = overrides.security else { throw table.error("security", "missing; expected \"secure\" or \"non-secure\"") }
             guard let c = overrides.psciConduit else { throw table.error("psci-conduit", "missing; expected \"none\", \"smc\" or \"hvc\"") }
             security = s
             conduit = c
+            deviceTree = try table.string("device-tree")
         case .rv64:
             guard let f = overrides.firmware else { throw table.error("firmware", "missing; expected \"none\" or \"sbi\"") }
             security = .nonSecure
@@ -302,7 +306,8 @@ struct MachineFile {
             try checkEntryMode(entryMode, firmware: f, in: table)
         }
         return BootProtocol(entryMode: entryMode, security: security, secondaries: secondaries,
-                            psciConduit: conduit, semihosting: semihosting, firmware: firmware)
+                            psciConduit: conduit, semihosting: semihosting, firmware: firmware,
+                            deviceTree: deviceTree)
     }
 
     /// RISC-V: `entry-mode` must be the one the firmware enters guest code in.
@@ -326,6 +331,9 @@ struct MachineFile {
             }
         case .armv7a:
             if table.has("firmware") { throw table.error("firmware", "a RISC-V boot setting; remove it for armv7-a") }
+        }
+        if architecture == .rv64 && table.has("device-tree") {
+            throw table.error("device-tree", "an ARM boot setting (a RISC-V machine always gets a device tree); remove it for rv64")
         }
         let secondaries: [BootProtocol.Secondaries] = architecture == .armv7a ? [.allAtEntry, .psci, .sysFlagsPen] : [.allAtEntry]
         return BootOverrides(

@@ -7,7 +7,7 @@ final class ShippedProfilesTests: XCTestCase {
         let store = try shippedStore()
         XCTAssertEqual(store.coreNames(), ["cortex-a15", "cortex-a15-r4p0", "cortex-a7", "rv64gch", "sifive-e51",
                                            "sifive-s7", "sifive-u54", "sifive-u74"])
-        XCTAssertEqual(store.machineNames(), ["fu740", "tc2", "vexpress-a15", "virt-riscv", "virt-riscv-mixed-h"])
+        XCTAssertEqual(store.machineNames(), ["fu740", "tc2", "vexpress-a15", "virt-arm", "virt-riscv", "virt-riscv-mixed-h"])
         for name in store.coreNames() {
             let profile = try store.core(name)
             XCTAssertEqual(profile.name, name)

@@ -56,6 +56,47 @@ public enum DeviceTree {
         return withAligned(blob) { fdt_path_offset($0, path) >= 0 }
     }
 
+    /// One node of a tree: its full path and its properties in blob order.
+    public struct Node: Equatable, Sendable {
+        public var path: String
+        public var properties: [(name: String, value: [UInt8])]
+        public static func == (a: Node, b: Node) -> Bool {
+            a.path == b.path && a.properties.elementsEqual(b.properties) { $0.name == $1.name && $0.value == $1.value }
+        }
+        public func property(_ name: String) -> [UInt8]? { properties.first { $0.name == name }?.value }
+    }
+
+    /// Every node of a valid tree in blob order (depth first), or nil when the blob is not one.
+    public static func nodes(_ blob: [UInt8]) -> [Node]? {
+        guard (try? validate(blob)) != nil else { return nil }
+        return withAligned(blob) { fdt -> [Node]? in
+            var result: [Node] = []
+            var names: [String] = []
+            var depth: Int32 = 0
+            var offset: Int32 = 0
+            // fdt_next_node leaves the root with depth -1 (and a valid offset), else fails.
+            while offset >= 0 && depth >= 0 {
+                guard let cName = fdt_get_name(fdt, offset, nil) else { return nil }
+                let level = Int(depth)
+                names = Array(names.prefix(level))
+                names.append(String(cString: cName))
+                let path = level == 0 ? "/" : "/" + names.dropFirst().joined(separator: "/")
+                var properties: [(name: String, value: [UInt8])] = []
+                var p = fdt_first_property_offset(fdt, offset)
+                while p >= 0 {
+                    var nameRef: UnsafePointer<CChar>?
+                    var length: Int32 = 0
+                    guard let value = fdt_getprop_by_offset(fdt, p, &nameRef, &length), let nameRef, length >= 0 else { return nil }
+                    properties.append((String(cString: nameRef), Array(UnsafeRawBufferPointer(start: value, count: Int(length)))))
+                    p = fdt_next_property_offset(fdt, p)
+                }
+                result.append(Node(path: path, properties: properties))
+                offset = fdt_next_node(fdt, offset, &depth)
+            }
+            return result
+        }
+    }
+
     /// libfdt requires the tree 8-byte aligned; an array's storage makes no such promise.
     private static func withAligned<T>(_ blob: [UInt8], _ body: (UnsafeRawPointer) throws -> T) rethrows -> T {
         let copy = UnsafeMutableRawPointer.allocate(byteCount: max(blob.count, 1), alignment: 8)

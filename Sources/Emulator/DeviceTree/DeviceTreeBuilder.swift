@@ -45,8 +45,10 @@ public final class DeviceTreeBuilder {
     private var finished = false
     private var lastPhandle: UInt32 = 0
 
-    /// Starts an empty tree with an empty memory-reservation map.
-    public init(initialCapacity: Int = 0x4000) throws {
+    /// Starts an empty tree with an empty memory-reservation map. Phandles count up from
+    /// `firstPhandle` (QEMU's arm boards start at 0x8000, its riscv boards at 1).
+    public init(initialCapacity: Int = 0x4000, firstPhandle: UInt32 = 1) throws {
+        lastPhandle = min(max(firstPhandle, 1), 0xFFFF_FFFE) - 1
         capacity = min(max(initialCapacity, 0x400), DeviceTreeBuilder.maximumCapacity)
         buffer = DeviceTreeBuilder.allocate(capacity)
         let size = Int32(capacity)
@@ -63,7 +65,7 @@ public final class DeviceTreeBuilder {
         return "/" + names.joined(separator: "/")
     }
 
-    /// A fresh phandle, counting up from 1.
+    /// A fresh phandle, counting up from the first one.
     public func allocatePhandle() throws -> Phandle {
         guard lastPhandle < 0xFFFF_FFFE else {
             throw DeviceTreeError.misuse(node: currentPath, message: "no phandle values left")
@@ -195,8 +197,9 @@ public final class DeviceTreeBuilder {
     // MARK: Finishing
 
     /// Closes the tree (`fdt_finish`) and returns the blob. `extraSpace` bytes of free space are
-    /// added at the end through `fdt_open_into`, for firmware that edits the tree in place.
-    public func finish(extraSpace: Int = 0) throws -> [UInt8] {
+    /// added at the end through `fdt_open_into`, for firmware that edits the tree in place, and
+    /// more if needed for the blob to be `totalSize` bytes (QEMU's arm boards keep 1 MiB).
+    public func finish(extraSpace: Int = 0, totalSize: Int = 0) throws -> [UInt8] {
         try checkOpenForWriting()
         guard open.isEmpty, rootDone else {
             throw DeviceTreeError.misuse(node: currentPath, message: rootDone || !open.isEmpty
@@ -209,13 +212,14 @@ public final class DeviceTreeBuilder {
         guard total <= capacity else {
             throw DeviceTreeError.invalidBlob(reason: "fdt_finish reported totalsize \(total) beyond the \(capacity)-byte buffer")
         }
-        guard extraSpace > 0 else {
+        let extra = max(extraSpace, totalSize - total)
+        guard extra > 0 else {
             return Array(UnsafeRawBufferPointer(start: buffer, count: total))
         }
-        guard extraSpace <= DeviceTreeBuilder.maximumCapacity - total else {
-            throw DeviceTreeError.misuse(node: "/", message: "extra space \(extraSpace) makes the blob larger than \(DeviceTreeBuilder.maximumCapacity) bytes")
+        guard extra <= DeviceTreeBuilder.maximumCapacity - total else {
+            throw DeviceTreeError.misuse(node: "/", message: "extra space \(extra) makes the blob larger than \(DeviceTreeBuilder.maximumCapacity) bytes")
         }
-        let size = total + extraSpace
+        let size = total + extra
         let opened = DeviceTreeBuilder.allocate(size)
         defer { opened.deallocate() }
         let rc = fdt_open_into(buffer, opened, Int32(size))

@@ -7,6 +7,8 @@ public final class ARMMachine: MachineBase, DeviceHost {
     public private(set) var cores: [ARMCore] = []
     /// The platform's devices (GIC, timer, system registers …), once wired.
     public internal(set) var platform: ARMPlatform?
+    /// Where the generated device tree was placed, for a machine that has one (ImageLoading).
+    public internal(set) var deviceTreeAddress: UInt64?
 
     /// How many cores hold an open exclusive-monitor tag: stores consult the global monitor
     /// only while this is non-zero.

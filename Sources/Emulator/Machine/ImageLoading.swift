@@ -13,8 +13,25 @@ extension ARMMachine {
             ram.zero(at: segment.physicalAddress, length: segment.memorySize)
             ram.load(segment.data, at: segment.physicalAddress)
         }
+        try placeDeviceTree(below: image)
         let symbols = image.symbols
         symbolize = { symbols.symbolize($0) }
         boot(entry: UInt32(truncatingIfNeeded: image.entry))
+    }
+
+    /// A machine with a generated device tree (`[boot] device-tree`) gets it where QEMU puts it
+    /// for an ELF image (hw/arm/boot.c `arm_setup_direct_kernel_boot`): at the RAM base when
+    /// the image lies wholly above it (then the tree must end by the image's lowest address)
+    /// or wholly below it; an image that covers the RAM base leaves no room and gets none. The
+    /// guest finds it there by convention — nothing is passed in registers.
+    func placeDeviceTree(below image: LoadedImage) throws {
+        guard let blob = try ARMDeviceTree.build(machine: spec) else { return }
+        let low = image.segments.map(\.physicalAddress).min() ?? 0
+        let high = image.segments.map { $0.physicalAddress &+ $0.memorySize }.max() ?? 0
+        let base = ram.base, size = UInt64(blob.count)
+        let fits = (low >= base && low - base >= size) || high <= base
+        guard fits, ram.contains(base, length: size) else { return }
+        ram.load(blob, at: base)
+        deviceTreeAddress = base
     }
 }

@@ -25,6 +25,8 @@ public final class ARMCore {
     public let slot: CoreSlot
     public var profile: CoreProfile { slot.profile }
     let features: Features
+    /// `isSecure` for a core without the Security Extensions (see there).
+    let securityStateWithoutExtensions: Bool
     // unowned(unsafe): the machine owns its cores and outlives them; a checked unowned
     // reference costs a retain/release on every store (measured: 4% of run time).
     unowned(unsafe) let machine: ARMMachine
@@ -95,6 +97,7 @@ public final class ARMCore {
         self.index = index
         self.slot = slot
         self.features = slot.profile.features
+        securityStateWithoutExtensions = !slot.profile.features.virtualization && machine.spec.boot.security == .secure
         self.machine = machine
         self.ram = ram
         self.ramBase = UInt32(truncatingIfNeeded: ram.base)
@@ -229,11 +232,13 @@ public final class ARMCore {
 
     // MARK: Security state
 
-    /// Secure state: Monitor mode, or SCR.NS = 0 (B1.5.1). Cores without the Security
-    /// Extensions are Secure-only when they have no Virtualization Extensions, and
-    /// Non-secure-only (as QEMU models `has_el3=false`) when they do.
+    /// Secure state: Monitor mode, or SCR.NS = 0 (B1.5.1). A core without the Security
+    /// Extensions has one security state: Non-secure when it has the Virtualization Extensions
+    /// (Hyp mode exists only there), otherwise the one the machine's boot protocol names —
+    /// an IMPLEMENTATION DEFINED choice, which QEMU makes Non-secure for `has_el3=false`
+    /// (target/arm/cpu.h `arm_is_secure_below_el3`), as virt-arm and vexpress-a15,secure=off say.
     public var isSecure: Bool {
-        if !features.security { return !features.virtualization }
+        if !features.security { return securityStateWithoutExtensions }
         return mode == .mon || !cp15.scrNS
     }
 

@@ -71,10 +71,13 @@ extension ARMCore {
     }
 
     /// HVC: UNDEFINED without the Virtualization Extensions, in Secure state, in User mode, or
-    /// while SCR.HCE = 0 (B9.3.4). The machine's PSCI firmware may claim it (HVC conduit).
+    /// while SCR.HCE = 0 (B9.3.4). The machine's PSCI firmware claims it first when the conduit
+    /// is HVC — also on a core without the Virtualization Extensions, as QEMU's virt board does
+    /// (target/arm/op_helper.c pre_hvc: a PSCI call overrides the architected behaviour).
     private func executeHVC(_ d: ARMInstruction) {
-        guard features.virtualization, !isSecure, mode != .usr else { return takeUndefined() }
+        guard mode != .usr else { return takeUndefined() }
         if machine.spec.boot.psciConduit == .hvc && mode != .hyp && machine.firmwareCall(self, conduit: .hvc) { return }
+        guard features.virtualization, !isSecure else { return takeUndefined() }
         if features.security && cp15.scr & SCR.HCE == 0 { return takeUndefined() }
         takeHypervisorCall(imm: d.imm)
     }
