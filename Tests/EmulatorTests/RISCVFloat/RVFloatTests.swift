@@ -284,6 +284,18 @@ final class RVFloatTests: XCTestCase {
         XCTAssertEqual(core.csr.mcause, 2)
     }
 
+    func testAHartWithFButNotDRejectsDoubleInstructions() throws {
+        let fOnly = RVHarness.profile(extensions: ["i", "m", "a", "f", "c", "zicsr", "zifencei", "zicntr"])
+        var core = try run("fadd.s fa0, fa1, fa2", steps: 1, f: [fa1: boxed | 0x3F80_0000, fa2: boxed | 0x3F80_0000],
+                           profile: fOnly)
+        XCTAssertEqual(core.csr.mcause, 0)
+        XCTAssertEqual(core.f[fa0], boxed | 0x4000_0000)
+        for insn in ["fadd.d fa0, fa1, fa2", "fcvt.s.d fa0, fa1", "fcvt.d.s fa0, fa1", "fld fa0, 0(sp)", "fmv.x.d a0, fa1"] {
+            core = try run(insn, steps: 1, profile: fOnly)
+            XCTAssertEqual(core.csr.mcause, 2, insn)
+        }
+    }
+
     func testWritingFloatStateMakesFSDirtyAndSetsSD() throws {
         // Reading does not dirty; a register write does; SD (bit 63) follows.
         var core = try run("csrr a0, mstatus\nfmv.x.d a1, fa1\ncsrr a2, mstatus\nfmv.d.x fa0, a1\ncsrr a1, mstatus", steps: 5)

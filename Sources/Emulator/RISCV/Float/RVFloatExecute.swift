@@ -8,8 +8,9 @@ extension RISCVCore {
     @inline(never)
     func execFloat(_ d: RVInstruction) {
         let double = d.flags & RVFloatOp.double != 0
-        // Illegal without F (or D for a D instruction) and with mstatus.FS = Off (§3.1.6.6).
-        guard floatEnabled, !double || hasDouble, let op = RVFloatOp(rawValue: d.op) else {
+        // Illegal without F (or D for a D instruction: FCVT.S.D is one though its format is S)
+        // and with mstatus.FS = Off (§3.1.6.6).
+        guard floatEnabled, let op = RVFloatOp(rawValue: d.op), hasDouble || !(double || op == .convert) else {
             return illegalInstruction(d)
         }
         let fmt = double ? UInt32(RVF_D) : UInt32(RVF_S)
