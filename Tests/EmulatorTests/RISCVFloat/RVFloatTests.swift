@@ -308,8 +308,34 @@ final class RVFloatTests: XCTestCase {
         core = try run("fsrm a0\ncsrr a1, sstatus", steps: 2, x: [a0: 1])
         XCTAssertEqual((core.x[a1] >> 13) & 3, 3)
         XCTAssertEqual(core.x[a1] >> 63, 1)
+        // Raising a flag changes fcsr: Dirty too (as Spike); a compare that raises none does not.
+        core = try run("feq.s a0, fa1, fa2", steps: 1, f: [fa1: boxed | 0x3F80_0000, fa2: boxed | 0x3F80_0000])
+        XCTAssertEqual((core.csr.mstatus >> 13) & 3, 1)
+        core = try run("feq.s a0, fa1, fa2", steps: 1, f: [fa1: boxed | 0x7F80_0001, fa2: boxed | 0x3F80_0000])
+        XCTAssertEqual((core.csr.mstatus >> 13) & 3, 3)
         // FS resets to Off.
         XCTAssertEqual(try RVHarness.machine(profile: Self.profile).cores[0].csr.mstatus & MSTATUS.FS, 0)
+    }
+
+    func testBuiltInSBIHandsThePayloadAnEnabledFPUAsOpenSBIDoes() throws {
+        let slot = CoreSlot(profile: Self.profile, cluster: 0, mpidr: 0, clusterSize: 1)
+        let spec = MachineDescription(
+            name: "test-rv", description: "test machine", file: "<test>", architecture: .rv64, cores: [slot],
+            ram: [MemoryRegion(name: "ram", base: RVHarness.ramBase, size: 1 << 20)], devices: [],
+            boot: BootProtocol(entryMode: .supervisor, security: .secure, secondaries: .allAtEntry, psciConduit: .none,
+                               semihosting: false, firmware: .builtinSBI),
+            options: [], smp: nil)
+        let m = try RISCVMachine(spec: spec)
+        m.boot(entry: RVHarness.ramBase)
+        XCTAssertEqual(m.cores[0].privilege, .supervisor)
+        XCTAssertEqual(m.cores[0].csr.mstatus & MSTATUS.FS, MSTATUS.FS, "OpenSBI's mstatus_init sets FS = Dirty")
+        // Without F the field stays Off.
+        let noF = RVHarness.profile()
+        var plain = spec
+        plain.cores = [CoreSlot(profile: noF, cluster: 0, mpidr: 0, clusterSize: 1)]
+        let m2 = try RISCVMachine(spec: plain)
+        m2.boot(entry: RVHarness.ramBase)
+        XCTAssertEqual(m2.cores[0].csr.mstatus & MSTATUS.FS, 0)
     }
 
     func testReservedRoundingModesAreIllegal() throws {
