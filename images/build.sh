@@ -119,8 +119,9 @@ check_a32 "$out/arm/qemu-tc2-shim.elf"
 # ---- RISC-V ----
 # RV64IMAC, LP64 (soft float: no F/D registers in the ABI either), medany so the images can
 # sit at 0x80000000, no linker relaxation (no gp-relative code, nothing depends on
-# __global_pointer$). hetboot adds F/D later; until then no image may contain an F, D or V
-# instruction (check_rv).
+# __global_pointer$). Only the sources an image lists as F/D sources are compiled with F and D
+# (rv64imafdc, still the lp64 ABI), and only such an image may contain F/D instructions; no
+# image may contain a V instruction (check_rv).
 RV_CFLAGS=(--target=riscv64-unknown-elf -march=rv64imac -mabi=lp64 -mcmodel=medany -mno-relax
     -ffreestanding -fno-builtin -nostdlib -fno-common -fno-ident
     -fno-exceptions -fno-unwind-tables -fno-asynchronous-unwind-tables
@@ -143,48 +144,56 @@ for src in "${RV_RUNTIME_SRCS[@]}"; do
     rv_runtime_objs+=("$obj")
 done
 
-# rv_image NAME "SOURCES..." [extra compiler flags...]
+# rv_image NAME "SOURCES..." ["F/D SOURCES..." [extra compiler flags...]]: the second list is
+# compiled with F and D; the flags go to every source.
 rv_image() {
-    local name=$1 srcs=$2
-    shift 2
+    local name=$1 srcs=$2 fd_srcs=${3:-}
+    shift $(($# < 3 ? $# : 3))
     local objs=()
     for src in $srcs; do
         local obj="$work/obj/rv_${name}_$(basename "${src%.*}").o"
         rv_compile "$src" "$obj" "$@"
         objs+=("$obj")
     done
+    for src in $fd_srcs; do
+        local obj="$work/obj/rv_${name}_$(basename "${src%.*}").o"
+        rv_compile "$src" "$obj" -march=rv64imafdc "$@"
+        objs+=("$obj")
+    done
     ld.lld -T riscv/runtime/link.ld --no-undefined --build-id=none -o "$out/riscv/$name.elf" \
         "${rv_runtime_objs[@]}" "${objs[@]}"
-    check_rv "$out/riscv/$name.elf"
+    check_rv "$out/riscv/$name.elf" "${fd_srcs:+fd}"
 }
 
-# Refuse an F, D or V instruction (hetboot's harts do not implement them yet). The
-# disassembly enables those extensions (--mattr) so that such an instruction shows by its
-# name, not as <unknown>: every F/D mnemonic starts with "f" (flw, fadd.d, fmv.x.w, frcsr,
-# and the C forms c.fld/c.fsd print as fld/fsd) except the fences; every V one with "v".
+# check_rv ELF [fd]: refuse a V instruction (hetboot's harts do not implement V), and an F or
+# D instruction unless the image has F/D sources ("fd"). The disassembly enables those
+# extensions (--mattr) so that such an instruction shows by its name, not as <unknown>: every
+# F/D mnemonic starts with "f" (flw, fadd.d, fmv.x.w, frcsr, and the C forms c.fld/c.fsd print
+# as fld/fsd) except the fences; every V one with "v".
 check_rv() {
-    local elf=$1
+    local elf=$1 allow_fd=${2:-}
     [ -n "$objdump_tool" ] || return 0
     local bad
     bad=$("$objdump_tool" -d --no-show-raw-insn --mattr=+m,+a,+f,+d,+c,+v "$elf" |
-        awk -F'\t' '/^ *[0-9a-f]+:/ && (($2 ~ /^f/ && $2 !~ /^fence/) || $2 ~ /^v/) { print $0 }' |
+        awk -F'\t' -v fd="$allow_fd" '/^ *[0-9a-f]+:/ && ((fd == "" && $2 ~ /^f/ && $2 !~ /^fence/) || $2 ~ /^v/) { print $0 }' |
         head -5)
     if [ -n "$bad" ]; then
-        echo "build.sh: $(basename "$elf") contains F/D/V instructions:" >&2
+        echo "build.sh: $(basename "$elf") contains ${allow_fd:+V}${allow_fd:-F/D/V} instructions:" >&2
         echo "$bad" >&2
         exit 1
     fi
 }
 
 rv_image hello "riscv/hello/hello.c"
-rv_image bench "common/bench/bench.c" -Iriscv/runtime -DROUNDS=208
-rv_image bench-small "common/bench/bench.c" -Iriscv/runtime -DROUNDS=1
+rv_image bench "common/bench/bench.c" "" -Iriscv/runtime -DROUNDS=208
+rv_image bench-small "common/bench/bench.c" "" -Iriscv/runtime -DROUNDS=1
 rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
     riscv/isa-selftest/alu.c riscv/isa-selftest/branch.c riscv/isa-selftest/loadstore.c
     riscv/isa-selftest/muldiv.c riscv/isa-selftest/atomic.c riscv/isa-selftest/compressed.c
     riscv/isa-selftest/csr.c riscv/isa-selftest/traps.c riscv/isa-selftest/traps_asm.S
     riscv/isa-selftest/interrupts.c riscv/isa-selftest/interrupts_asm.S
-    riscv/isa-selftest/sv39.c riscv/isa-selftest/sv39_asm.S"
+    riscv/isa-selftest/sv39.c riscv/isa-selftest/sv39_asm.S" \
+    "riscv/isa-selftest/float.c"
 
 if [ "$mode" = check ]; then
     status=0

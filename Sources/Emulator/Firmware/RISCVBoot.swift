@@ -39,12 +39,15 @@ extension RISCVCore {
         csr.medeleg = 0xB1FF   // causes 0–8, 12, 13, 15: not ECALL from S or M
         csr.mcounteren = 0x7
         if hasSstc { csr.menvcfg |= 1 << 63 }
+        // OpenSBI's mstatus_init turns the FPU on (mstatus.FS = 3, Dirty) on F/D harts.
+        if hasFloat { csr.mstatus |= MSTATUS.FS }
         grantAllMemoryThroughPMPAsFirmwareWould()
     }
 
     /// Reset state (privileged spec §3.4): M-mode, MIE = 0, mcause/mtval = 0, satp Bare.
     func powerOn(entry: UInt64, a0: UInt64, a1: UInt64, a2: UInt64) {
         for i in 0..<33 { x[i] = 0 }
+        for i in 0..<32 { f[i] = 0 }
         csr = RVCSRState(slot: slot)
         privilege = .machine
         clearReservation()

@@ -64,6 +64,7 @@ extension RISCVMachine {
         hash.add(consoleBytes)
         let summaries = cores.map { core -> RunResult.CoreSummary in
             for i in 0..<32 { hash.add(core.x[i]) }
+            for i in 0..<32 { hash.add(core.f[i]) }
             hash.add(core.nextPC)
             hash.add(UInt64(core.privilege.rawValue))
             hash.add(core.instructionsRetired)

@@ -1,5 +1,5 @@
 /*
- * isa-selftest: self-checking RV64IMAC and M-mode privileged-architecture cases with
+ * isa-selftest: self-checking RV64IMAFDC and M-mode privileged-architecture cases with
  * expected values from the RISC-V Unprivileged and Privileged specifications, one output
  * line per group, then "isa-selftest: all groups pass" and a pass exit, or a summary of the
  * failed groups and a failure exit.
@@ -11,6 +11,7 @@
 static bool (*const groups[])(void) = {
     group_alu,        group_branch, group_loadstore, group_muldiv,     group_atomic,
     group_compressed, group_csr,    group_traps,     group_interrupts, group_sv39,
+    group_float,
 };
 
 int main(void)

@@ -44,6 +44,14 @@ struct rv_amo_case {
     uint64_t memory, rs2, expected_rd, expected_memory;
 };
 
+struct rv_fp_case {
+    uint16_t op;
+    uint8_t rm;       /* frm while the case runs */
+    uint64_t a, b, c; /* 64-bit register values (singles NaN-boxed, or deliberately not) */
+    uint64_t expected;
+    uint8_t flags; /* expected fflags */
+};
+
 /* Assembles the 32-bit encodings: without it the assembler would pick a C encoding where
  * one exists (the compressed group names its C instructions explicitly instead). */
 #define RV_NORVC(s) ".option push\n\t.option norvc\n\t" s "\n\t.option pop"
@@ -63,5 +71,6 @@ bool group_csr(void);
 bool group_traps(void);
 bool group_interrupts(void);
 bool group_sv39(void);
+bool group_float(void);
 
 #endif

@@ -31,6 +31,8 @@ public final class RISCVCore {
 
     /// x0 … x31, and the x0 sink at 32.
     public let x: UnsafeMutablePointer<UInt64>
+    /// f0 … f31 (F/D), 64 bits each; singles are NaN-boxed (RISCV/Float/RVFloatState.swift).
+    public let f: UnsafeMutablePointer<UInt64>
     /// The address of the instruction being executed.
     public internal(set) var pc: UInt64 = 0
     /// Where the next instruction comes from.
@@ -45,6 +47,8 @@ public final class RISCVCore {
     let hasSupervisor: Bool
     let hasUser: Bool
     let hasCompressed: Bool
+    let hasFloat: Bool
+    let hasDouble: Bool
     let misalignedTraps: Bool
 
     public internal(set) var runState: CoreRunState = .running
@@ -78,16 +82,23 @@ public final class RISCVCore {
         ramSize = ram.size
         x = .allocate(capacity: 33)
         x.initialize(repeating: 0, count: 33)
+        f = .allocate(capacity: 32)
+        f.initialize(repeating: 0, count: 32)
         let modes = slot.profile.features.privilegeModes
         hasSupervisor = modes.contains("s")
         hasUser = modes.contains("u")
         hasCompressed = slot.profile.features.isaExtensions.contains("c")
+        hasFloat = slot.profile.features.isaExtensions.contains("f")
+        hasDouble = hasFloat && slot.profile.features.isaExtensions.contains("d")
         // From the profile: QEMU performs misaligned loads/stores, SiFive cores trap them.
         misalignedTraps = slot.profile.features.misaligned == .trap
         csr = RVCSRState(slot: slot)
     }
 
-    deinit { x.deallocate() }
+    deinit {
+        x.deallocate()
+        f.deallocate()
+    }
 
     /// Stop this hart for good: the guest asked for something hetboot does not implement yet.
     func notSupported(_ what: String) {

@@ -60,8 +60,8 @@ extension RISCVCore {
         case 0xB03...0xB1F: return 0   // mhpmcounter3–31
         // Debug triggers: none implemented (tselect reads 0, tdata1 type 0 = no trigger).
         case 0x7A0, 0x7A1, 0x7A2, 0x7A3: return 0
+        case 0x001, 0x002, 0x003: return floatCSRRead(n)
         default:
-            if (1...3).contains(n) && hasFloat { notSupported("the F/D CSRs (fflags/frm/fcsr)") }
             if (0x600...0x6FF).contains(n) || (0x200...0x2FF).contains(n) || n == 0xE12 || n == 0x34A || n == 0x34B {
                 if profile.features.isaExtensions.contains("h") { notSupported("the H extension (CSR 0x\(String(n, radix: 16)))") }
             }
@@ -140,6 +140,7 @@ extension RISCVCore {
         case 0xB02: csr.minstretOffset = v &- liveInstructionsRetired
         case 0xB03...0xB1F: break
         case 0x7A0, 0x7A1, 0x7A2, 0x7A3: break
+        case 0x001, 0x002, 0x003: return floatCSRWrite(n, v)
         default: return false
         }
         return true
@@ -196,7 +197,6 @@ extension RISCVCore {
     private var sstatusWritable: UInt64 {
         MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR | (hasFloat ? MSTATUS.FS : 0)
     }
-    var hasFloat: Bool { profile.features.isaExtensions.contains("f") }
 
     /// mstatus with its WARL rules: MPP keeps only implemented modes; S fields need S.
     func writeMstatus(_ v: UInt64) {

@@ -62,6 +62,8 @@ struct RVCSRState {
     var scounteren: UInt64 = 0
     var senvcfg: UInt64 = 0
     var stimecmp: UInt64 = .max
+    /// F/D: frm [7:5] and fflags [4:0] (RISCV/Float/RVFloatState.swift).
+    var fcsr: UInt64 = 0
     /// mcycle/minstret = virtual time / instructions retired + these offsets (written values).
     var mcycleOffset: UInt64 = 0
     var minstretOffset: UInt64 = 0

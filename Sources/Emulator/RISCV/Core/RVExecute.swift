@@ -77,8 +77,7 @@ extension RISCVCore {
         case .atomic: execAtomic(d)
         case .csr: execCSR(d)
         case .system: execSystem(d)
-        case .float:
-            if hasFloat { notSupported("F/D floating-point instructions") } else { illegalInstruction(d) }
+        case .float: execFloat(d)
         case .illegal, .undecoded: illegalInstruction(d)
         }
     }

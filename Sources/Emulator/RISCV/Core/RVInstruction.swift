@@ -77,7 +77,7 @@ public enum RVGroup: UInt8 {
     case csr
     /// ECALL, EBREAK, MRET, SRET, WFI, FENCE, FENCE.I, SFENCE.VMA.
     case system
-    /// F and D (and their loads/stores); not implemented yet: illegal instruction.
+    /// F and D and their loads/stores (RISCV/Float/).
     case float
     /// Illegal: take the illegal-instruction exception.
     case illegal

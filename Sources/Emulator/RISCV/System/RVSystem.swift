@@ -18,17 +18,6 @@ extension RVDecoder {
         RVEncoding("fence", "---- ---- ---- ----- 000 ----- 0001111") { w in RVInstruction(group: .system, op: RVSystemOp.fence.rawValue, raw: w) },
         RVEncoding("fence.i", "------------ ----- 001 ----- 0001111") { w in RVInstruction(group: .system, op: RVSystemOp.fenceI.rawValue, raw: w) },
     ]
-
-    /// F and D (LOAD-FP, STORE-FP, OP-FP, the fused multiply-adds): not implemented yet.
-    static let floatEncodings: [RVEncoding] = [
-        RVEncoding("load-fp", "----- -- ----- ----- --- ----- 0000111") { w in RVInstruction(group: .float, raw: w) },
-        RVEncoding("store-fp", "----- -- ----- ----- --- ----- 0100111") { w in RVInstruction(group: .float, raw: w) },
-        RVEncoding("op-fp", "----- -- ----- ----- --- ----- 1010011") { w in RVInstruction(group: .float, raw: w) },
-        RVEncoding("fmadd", "----- -- ----- ----- --- ----- 1000011") { w in RVInstruction(group: .float, raw: w) },
-        RVEncoding("fmsub", "----- -- ----- ----- --- ----- 1000111") { w in RVInstruction(group: .float, raw: w) },
-        RVEncoding("fnmsub", "----- -- ----- ----- --- ----- 1001011") { w in RVInstruction(group: .float, raw: w) },
-        RVEncoding("fnmadd", "----- -- ----- ----- --- ----- 1001111") { w in RVInstruction(group: .float, raw: w) },
-    ]
 }
 
 extension RISCVCore {
