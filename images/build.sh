@@ -182,6 +182,8 @@ rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
     riscv/isa-selftest/muldiv.c riscv/isa-selftest/atomic.c riscv/isa-selftest/compressed.c
     riscv/isa-selftest/csr.c riscv/isa-selftest/traps.c riscv/isa-selftest/traps_asm.S
     riscv/isa-selftest/interrupts.c riscv/isa-selftest/interrupts_asm.S"
+# The hypervisor extension's CSRs and HFENCE need _h in -march (still no F/D/V).
+rv_image hyp-init "riscv/hyp-init/hyp-init.c riscv/hyp-init/hyp.S" -march=rv64imac_h
 
 if [ "$mode" = check ]; then
     status=0
