@@ -194,6 +194,8 @@ rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
     riscv/isa-selftest/interrupts.c riscv/isa-selftest/interrupts_asm.S
     riscv/isa-selftest/sv39.c riscv/isa-selftest/sv39_asm.S" \
     "riscv/isa-selftest/float.c"
+# The hypervisor extension's CSRs and HFENCE need _h in -march (still no F/D/V).
+rv_image hyp-init "riscv/hyp-init/hyp-init.c riscv/hyp-init/hyp.S" "" -march=rv64imac_h
 
 if [ "$mode" = check ]; then
     status=0

@@ -50,6 +50,23 @@ final class QEMUComparisonTests: XCTestCase {
         XCTAssertEqual(oursLines, qemuLines)
     }
 
+    /// `riscv/hyp-init` (KVM's G-stage mode and VMID probing, a VS-mode guest's ecall and
+    /// guest-page fault) prints the same verdicts on hetboot and on QEMU 7.2's virt with 4 harts.
+    func testRISCVHypInitMatchesQEMU() throws {
+        let image = "images/riscv/hyp-init.elf"
+        let ours = try CLI.run(["run", image, "--machine", "virt-riscv", "--smp", "4", "--bios", "none"])
+        XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
+        let oursLines = consoleLines(ours.stdout)
+        XCTAssertTrue(oursLines.contains("hyp-init: every hart with H passed"), ours.stdout)
+
+        guard let qemu = CLI.which("qemu-system-riscv64") else {
+            throw XCTSkip("qemu-system-riscv64 is not installed: the comparison with QEMU is skipped (CI installs it)")
+        }
+        let qemuLines = try runQEMU(qemu, ["-M", "virt", "-smp", "4", "-bios", "none", "-nographic", "-monitor", "none",
+                                            "-kernel", CLI.root.appendingPathComponent(image).path])
+        XCTAssertEqual(oursLines, qemuLines)
+    }
+
     private func runQEMU(_ qemu: String, _ args: [String]) throws -> [String] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: qemu)

@@ -35,8 +35,11 @@ extension RISCVCore {
     /// opens all memory to S and U.
     func delegateToSupervisorAsFirmwareWould() {
         guard hasSupervisor else { return }
-        csr.mideleg = RVInterrupt.supervisorBits
+        csr.mideleg = RVInterrupt.supervisorBits | hypervisorInterruptBits
         csr.medeleg = 0xB1FF   // causes 0–8, 12, 13, 15: not ECALL from S or M
+        // With H, OpenSBI (lib/sbi/sbi_hart.c delegate_traps) also hands HS-mode the ecalls from
+        // VS, the guest-page faults and the virtual instruction (10, 20–23).
+        if hasHypervisor { csr.medeleg |= 0xF0_0400 }
         csr.mcounteren = 0x7
         if hasSstc { csr.menvcfg |= 1 << 63 }
         // OpenSBI's mstatus_init turns the FPU on (mstatus.FS = 3, Dirty) on F/D harts.
@@ -50,6 +53,7 @@ extension RISCVCore {
         for i in 0..<32 { f[i] = 0 }
         csr = RVCSRState(slot: slot)
         privilege = .machine
+        virtualized = false
         clearReservation()
         sbiTimer = .max
         hsmSuspended = false

@@ -75,10 +75,11 @@ extension RISCVMachine {
             return (.success, 0)
         case .rfence?:
             // Remote FENCE.I needs nothing (the decoded-instruction cache follows every store);
-            // remote SFENCE.VMA flushes the harts' TLBs (all of them: a superset of the mask).
+            // remote SFENCE.VMA and the HFENCE.GVMA/VVMA variants (3–6) flush the harts' TLBs —
+            // all of them, host and guest translations: a superset of the mask and the VMID/ASID.
             guard fid <= 6 else { return (.notSupported, nil) }
-            if fid >= 3 && !core.profile.features.isaExtensions.contains("h") { return (.notSupported, nil) }
-            if fid == 1 || fid == 2 { for hart in cores { hart.flushTLB() } }
+            if fid >= 3 && !core.hasHypervisor { return (.notSupported, nil) }
+            if fid >= 1 { for hart in cores { hart.flushTLB() } }
             return (.success, 0)
         case .hsm?:
             return hartStateManagement(core, fid: fid, args: args)

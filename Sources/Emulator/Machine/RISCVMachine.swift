@@ -44,7 +44,7 @@ public final class RISCVMachine: MachineBase, DeviceHost {
         let what = fetch ? "instruction fetch from" : (write ? "write to" : "read from")
         report(Finding(kind: .busError, cores: [cpu],
                        summary: "hart \(cpu): \(what) 0x\(String(address, radix: 16, uppercase: true)) at \(symbolize(pc)): no RAM or device there (access fault)",
-                       pc: pc, mode: cores[cpu].privilege.name, instructionCount: cores[cpu].instructionsRetired))
+                       pc: pc, mode: cores[cpu].modeName, instructionCount: cores[cpu].instructionsRetired))
     }
 
     /// The platform timer's mtime as hart `cpu` reads it (virtual time when there is none).

@@ -70,7 +70,7 @@ extension RISCVMachine {
             hash.add(core.instructionsRetired)
             return RunResult.CoreSummary(
                 index: core.index, profile: core.profile.name, identity: misaString(core.csr.misa),
-                affinity: String(core.slot.mpidr), mode: core.privilege.name, security: nil, pc: core.nextPC,
+                affinity: String(core.slot.mpidr), mode: core.modeName, security: nil, pc: core.nextPC,
                 pcSymbol: symbolize(core.nextPC), instructions: core.instructionsRetired, state: stateName(core.runState))
         }
         return RunResult(identityName: "misa", affinityName: "hart",

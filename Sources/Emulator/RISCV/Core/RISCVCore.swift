@@ -38,6 +38,15 @@ public final class RISCVCore {
     /// Where the next instruction comes from.
     var nextPC: UInt64 = 0
     public internal(set) var privilege: RVPrivilege = .machine
+    /// The virtualization mode V of the hypervisor extension (privileged spec §8.1): with
+    /// `privilege` S it means VS-mode, with U VU-mode. Always false on a hart without H. Every
+    /// change raises `attention`, so that `syncMMU` selects the guest's translation regime.
+    public internal(set) var virtualized = false
+    /// The mode for reports: M, S (HS-mode on a hart with H), U, VS or VU.
+    public var modeName: String {
+        if virtualized { return privilege == .user ? "VU" : "VS" }
+        return privilege.name
+    }
 
     var csr: RVCSRState
     /// The software TLB, the decoded PMP and the access fast-path flags (RISCV/MMU/).
@@ -50,6 +59,15 @@ public final class RISCVCore {
     let hasFloat: Bool
     let hasDouble: Bool
     let misalignedTraps: Bool
+    /// The hypervisor extension ("h" in the profile's isa-extensions).
+    let hasHypervisor: Bool
+
+    /// What the next trap writes to htval/mtval2 (a guest physical address, shifted right by
+    /// 2) and htinst/mtinst; set just before a guest-page fault is raised, cleared by the trap.
+    var trapGuestPhysical: UInt64 = 0
+    var trapInstruction: UInt64 = 0
+    /// An HLV/HLVX/HSV is executing: its faults carry guest virtual addresses (GVA = 1).
+    var hypervisorAccess = false
 
     public internal(set) var runState: CoreRunState = .running
     public internal(set) var instructionsRetired: UInt64 = 0
@@ -92,6 +110,7 @@ public final class RISCVCore {
         hasDouble = hasFloat && slot.profile.features.isaExtensions.contains("d")
         // From the profile: QEMU performs misaligned loads/stores, SiFive cores trap them.
         misalignedTraps = slot.profile.features.misaligned == .trap
+        hasHypervisor = slot.profile.features.isaExtensions.contains("h") && modes.contains("s")
         csr = RVCSRState(slot: slot)
     }
 
@@ -105,7 +124,7 @@ public final class RISCVCore {
         guard runState != .halted else { return }
         let f = Finding(kind: .notSupported, cores: [index],
                         summary: "hart \(index) (\(profile.name)): \(what) at \(machine.symbolize(pc)) is not supported yet",
-                        pc: pc, mode: privilege.name, instructionCount: instructionsRetired)
+                        pc: pc, mode: modeName, instructionCount: instructionsRetired)
         haltFinding = f
         runState = .halted
         attention = true

@@ -1,19 +1,22 @@
 /// CSR reads and writes with the privileged spec's access rules (§2.1: the number's bits
 /// [9:8] give the lowest privilege, [11:10] = 3 means read-only) and each register's WARL
-/// rules. nil / false = illegal instruction.
+/// rules. nil / false = illegal instruction; `csrCheck` tells an illegal instruction from a
+/// virtual-instruction exception (hypervisor extension, §8.6.1). With V = 1 the S CSR numbers
+/// reach the VS registers (§8.2: "swapping"; RVHypervisorCSRs.swift).
 extension RISCVCore {
-    func csrRead(_ n: UInt16) -> UInt64? {
-        guard csrAccessible(n, write: false) else { return nil }
+    func csrRead(_ number: UInt16) -> UInt64? {
+        guard csrCheck(number, write: false) == .ok else { return nil }
+        let n = virtualized ? RVCSRCheck.vsSubstitute(number) : number
         let c = csr
         switch n {
         // Unprivileged counters (Zicntr), gated by mcounteren/scounteren (§3.1.11).
         case 0xC00: return counterAllowed(bit: 0) ? mcycle : nil
-        case 0xC01: return counterAllowed(bit: 1) ? mtime : nil
+        case 0xC01: return counterAllowed(bit: 1) ? (virtualized ? mtime &+ c.htimedelta : mtime) : nil
         case 0xC02: return counterAllowed(bit: 2) ? minstret : nil
         case 0xC03...0xC1F: return counterAllowed(bit: Int(n - 0xC00)) ? 0 : nil
         // Supervisor.
         case 0x100: return sstatus
-        case 0x104: return c.mie & c.mideleg
+        case 0x104: return c.mie & c.mideleg & RVInterrupt.supervisorBits
         case 0x105: return c.stvec
         case 0x106: return c.scounteren
         case 0x10A: return c.senvcfg
@@ -21,9 +24,9 @@ extension RISCVCore {
         case 0x141: return c.sepc & epcMask
         case 0x142: return c.scause
         case 0x143: return c.stval
-        case 0x144: return mip & c.mideleg
+        case 0x144: return mip & c.mideleg & RVInterrupt.supervisorBits
         case 0x14D: return stimecmpAllowed ? c.stimecmp : nil
-        case 0x180: return privilege == .supervisor && c.mstatus & MSTATUS.TVM != 0 ? nil : c.satp
+        case 0x180: return privilege == .supervisor && !virtualized && c.mstatus & MSTATUS.TVM != 0 ? nil : c.satp
         // Machine information.
         case 0xF11: return profile.idRegister("mvendorid") ?? 0
         case 0xF12: return profile.idRegister("marchid") ?? 0
@@ -62,18 +65,19 @@ extension RISCVCore {
         case 0x7A0, 0x7A1, 0x7A2, 0x7A3: return 0
         case 0x001, 0x002, 0x003: return floatCSRRead(n)
         default:
-            if (0x600...0x6FF).contains(n) || (0x200...0x2FF).contains(n) || n == 0xE12 || n == 0x34A || n == 0x34B {
-                if profile.features.isaExtensions.contains("h") { notSupported("the H extension (CSR 0x\(String(n, radix: 16)))") }
-            }
-            return nil
+            return hasHypervisor ? hypervisorCSRRead(n) : nil
         }
     }
 
-    func csrWrite(_ n: UInt16, _ v: UInt64) -> Bool {
-        guard csrAccessible(n, write: true) else { return false }
+    func csrWrite(_ number: UInt16, _ v: UInt64) -> Bool {
+        guard csrCheck(number, write: true) == .ok else { return false }
+        let n = virtualized ? RVCSRCheck.vsSubstitute(number) : number
         switch n {
         case 0x100: writeMstatus((csr.mstatus & ~sstatusWritable) | (v & sstatusWritable))
-        case 0x104: csr.mie = (csr.mie & ~csr.mideleg) | (v & csr.mideleg)
+        case 0x104:
+            let m = csr.mideleg & RVInterrupt.supervisorBits
+            csr.mie = (csr.mie & ~m) | (v & m)
+            attention = true
         case 0x105: csr.stvec = legalTvec(v, old: csr.stvec)
         case 0x106: csr.scounteren = v & 0xFFFF_FFFF
         case 0x10A: csr.senvcfg = v & 1
@@ -92,15 +96,23 @@ extension RISCVCore {
             machine.requestTimerEvent(cpu: index, atMtime: v)
             attention = true
         case 0x180:
-            if privilege == .supervisor && csr.mstatus & MSTATUS.TVM != 0 { return false }
-            writeSatp(v)
+            if privilege == .supervisor && !virtualized && csr.mstatus & MSTATUS.TVM != 0 { return false }
+            csr.satp = legalAtp(v, old: csr.satp)
             attention = true   // the run loop resynchronises the MMU (RVTranslate.swift `syncMMU`)
         case 0x300: writeMstatus(v)
         case 0x301: break   // misa: WARL, the extensions cannot be switched off here
-        case 0x302: csr.medeleg = hasSupervisor ? v & 0xB3FF : 0   // not ecall-from-M (11), not 10/14
-        case 0x303: csr.mideleg = hasSupervisor ? v & RVInterrupt.supervisorBits : 0; attention = true
+        case 0x302:
+            // Not ecall-from-M (11), not 14; with H also ecall-from-VS (10), the guest-page
+            // faults (20, 21, 23) and the virtual instruction (22) (§8.4.1).
+            csr.medeleg = hasSupervisor ? v & (0xB3FF | (hasHypervisor ? 0xF0_0400 : 0)) : 0
+        case 0x303:
+            // With H the VS interrupts (and SGEI, as QEMU 7.2's HS_MODE_INTERRUPTS) are
+            // read-only one: they always reach HS or VS, never M (§8.4.2).
+            csr.mideleg = hasSupervisor ? (v & RVInterrupt.supervisorBits) | hypervisorInterruptBits : 0
+            attention = true
         case 0x304:
-            let writable: UInt64 = hasSupervisor ? RVInterrupt.allBits : (1 << RVInterrupt.MSI) | (1 << RVInterrupt.MTI) | (1 << RVInterrupt.MEI)
+            var writable: UInt64 = hasSupervisor ? RVInterrupt.allBits : (1 << RVInterrupt.MSI) | (1 << RVInterrupt.MTI) | (1 << RVInterrupt.MEI)
+            writable |= hypervisorInterruptBits
             csr.mie = v & writable
             attention = true
         case 0x305: csr.mtvec = legalTvec(v, old: csr.mtvec)
@@ -119,6 +131,8 @@ extension RISCVCore {
             var m = hasSupervisor ? RVInterrupt.mipWritable : 0
             if stimecmpEnabled { m &= ~(1 << RVInterrupt.STI) }   // STIP follows stimecmp (Sstc)
             csr.mipSoftware = (csr.mipSoftware & ~m) | (v & m)
+            // mip.VSSIP is an alias of hvip.VSSIP (§8.2.3); VSTIP/VSEIP are read-only here.
+            if hasHypervisor { csr.hvip = (csr.hvip & ~(1 << RVInterrupt.VSSI)) | (v & (1 << RVInterrupt.VSSI)) }
             attention = true
         case 0x3A0...0x3AF:
             let i = Int(n - 0x3A0)
@@ -141,24 +155,61 @@ extension RISCVCore {
         case 0xB03...0xB1F: break
         case 0x7A0, 0x7A1, 0x7A2, 0x7A3: break
         case 0x001, 0x002, 0x003: return floatCSRWrite(n, v)
-        default: return false
+        default: return hasHypervisor && hypervisorCSRWrite(n, v)
         }
         return true
     }
 
-    /// The privilege and read-only rules every CSR shares, and the S-mode CSRs' existence.
-    private func csrAccessible(_ n: UInt16, write: Bool) -> Bool {
+    /// Whether the current mode may access CSR `n` (§2.1, and §8.6.1 for V = 1): the privilege
+    /// and read-only rules every CSR shares, the S and H CSRs' existence, and the traps
+    /// mstatus.TVM, hstatus.VTVM and the counter-enable registers set.
+    func csrCheck(_ n: UInt16, write: Bool) -> RVCSRCheck {
         let needed = UInt8((n >> 8) & 3)
-        if privilege.rawValue < needed { return false }
-        if write && (n >> 10) & 3 == 3 { return false }
-        if needed == 1 && !hasSupervisor { return false }
-        return true
+        if write && (n >> 10) & 3 == 3 { return .illegal }
+        if needed == 1 && !hasSupervisor { return .illegal }
+        if needed == 2 && !hasHypervisor { return .illegal }
+        if privilege == .machine { return .ok }
+        if !virtualized {
+            // HS-mode may use the hypervisor-level numbers (bits [9:8] = 2) too (§8.1).
+            let level: UInt8 = privilege == .user ? 0 : (hasHypervisor ? 2 : 1)
+            if level < needed { return .illegal }
+            if n >= 0xC00 && n <= 0xC1F { return counterCheck(bit: Int(n - 0xC00)) }
+            if n == 0x680 && csr.mstatus & MSTATUS.TVM != 0 { return .illegal }   // hgatp (§8.2.10)
+            return .ok
+        }
+        // V = 1: M CSRs are illegal; H and VS CSRs (and, from VU, S CSRs) that HS-mode could
+        // access raise the virtual-instruction exception.
+        if needed == 3 { return .illegal }
+        if needed == 2 { return RVCSRCheck.isHypervisorCSR(n, sstc: hasSstc) ? .virtualInstruction : .illegal }
+        if needed == 1 {
+            guard RVCSRCheck.isSupervisorCSR(n, sstc: hasSstc) else { return .illegal }
+            if privilege == .user { return .virtualInstruction }
+            if n == 0x180 && csr.hstatus & HSTATUS.VTVM != 0 { return .virtualInstruction }
+            if n == 0x14D { return vstimecmpCheck }
+            return .ok
+        }
+        if n >= 0xC00 && n <= 0xC1F { return counterCheck(bit: Int(n - 0xC00)) }
+        return .ok
+    }
+
+    /// Counters (§3.1.11, §8.2.5 hcounteren, §8.6.1): mcounteren decides illegal; in V = 1
+    /// hcounteren, and in VU scounteren, decide the virtual-instruction exception.
+    private func counterCheck(bit: Int) -> RVCSRCheck {
+        let b = UInt64(bit)
+        guard (csr.mcounteren >> b) & 1 != 0 else { return .illegal }
+        if virtualized {
+            if (csr.hcounteren >> b) & 1 == 0 { return .virtualInstruction }
+            if privilege == .user && (csr.scounteren >> b) & 1 == 0 { return .virtualInstruction }
+            return .ok
+        }
+        if privilege == .user && (csr.scounteren >> b) & 1 == 0 {
+            return .illegal
+        }
+        return .ok
     }
 
     private func counterAllowed(bit: Int) -> Bool {
-        if privilege == .machine { return true }
-        guard (csr.mcounteren >> UInt64(bit)) & 1 != 0 else { return false }
-        return privilege == .supervisor || (csr.scounteren >> UInt64(bit)) & 1 != 0
+        privilege == .machine || counterCheck(bit: bit) == .ok
     }
 
     var hasSstc: Bool { profile.features.isaExtensions.contains("sstc") }
@@ -169,6 +220,12 @@ extension RISCVCore {
         if privilege == .machine { return true }
         return csr.menvcfg & (1 << 63) != 0 && csr.mcounteren & 2 != 0
     }
+    /// stimecmp from VS-mode reaches vstimecmp when henvcfg.STCE and hcounteren.TM allow it
+    /// (Sstc spec §3; QEMU 7.2 csr.c sstc_hmode).
+    private var vstimecmpCheck: RVCSRCheck {
+        guard stimecmpAllowed else { return .illegal }
+        return csr.henvcfg & (1 << 63) != 0 && csr.hcounteren & 2 != 0 ? .ok : .virtualInstruction
+    }
 
     var mcycle: UInt64 { time &+ csr.mcycleOffset }
     /// Instructions retired up to now, within a run slice too.
@@ -177,18 +234,23 @@ extension RISCVCore {
     /// The platform timer's mtime as this hart reads it.
     var mtime: UInt64 { machine.mtime(cpu: index) }
 
-    /// mip: software bits, device lines, and STIP from stimecmp under Sstc.
+    /// mip: software bits, device lines, and STIP from stimecmp under Sstc; with H the VS bits
+    /// from hvip and VSTIP from vstimecmp (§8.2.3, hip).
     var mip: UInt64 {
         var v = csr.mipSoftware | mipLines
         if stimecmpEnabled {
             v &= ~(1 << RVInterrupt.STI)
             if mtime >= csr.stimecmp { v |= 1 << RVInterrupt.STI }
         }
+        if hasHypervisor {
+            v |= csr.hvip & RVInterrupt.vsBits
+            if vstimecmpEnabled && mtime &+ csr.htimedelta >= csr.vstimecmp { v |= 1 << RVInterrupt.VSTI }
+        }
         return v
     }
 
     /// mepc/sepc bit 1 reads as zero without the C extension (IALIGN = 32).
-    private var epcMask: UInt64 { hasCompressed ? ~1 : ~3 }
+    var epcMask: UInt64 { hasCompressed ? ~1 : ~3 }
 
     private var mstatusWithSD: UInt64 {
         csr.mstatus & MSTATUS.FS == MSTATUS.FS ? csr.mstatus | (1 << 63) : csr.mstatus
@@ -204,6 +266,7 @@ extension RISCVCore {
         if hasSupervisor { mask |= MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TSR }
         if hasUser { mask |= MSTATUS.MPRV | MSTATUS.TW }
         if hasFloat { mask |= MSTATUS.FS }
+        if hasHypervisor { mask |= MSTATUS.MPV | MSTATUS.GVA }
         var new = (csr.mstatus & ~mask) | (v & mask)
         let mpp = (v & MSTATUS.MPP) >> MSTATUS.MPPShift
         let legal = mpp == 3 || (mpp == 1 && hasSupervisor) || (mpp == 0 && hasUser)
@@ -213,17 +276,21 @@ extension RISCVCore {
     }
 
     /// mtvec/stvec: MODE 0 (direct) or 1 (vectored); other modes are reserved: keep the old one.
-    private func legalTvec(_ v: UInt64, old: UInt64) -> UInt64 {
+    func legalTvec(_ v: UInt64, old: UInt64) -> UInt64 {
         let mode = v & 3
         return mode <= 1 ? v : (v & ~3) | (old & 3)
     }
 
-    /// satp: a MODE the hart does not implement leaves the register unchanged (§4.1.11).
-    private func writeSatp(_ v: UInt64) {
-        let mode = v >> 60
+    /// satp and vsatp: a MODE the hart does not implement leaves the register unchanged
+    /// (§4.1.11, §8.2.18).
+    func legalAtp(_ v: UInt64, old: UInt64) -> UInt64 {
+        implementsTranslationMode(v >> 60) ? v : old
+    }
+
+    /// Whether the profile has the Sv39/48/57 mode numbered `mode` (0 = Bare: always).
+    func implementsTranslationMode(_ mode: UInt64) -> Bool {
         let modes = profile.features.mmuModes
-        let ok = mode == 0 || (mode == 8 && modes.contains("sv39")) || (mode == 9 && modes.contains("sv48"))
+        return mode == 0 || (mode == 8 && modes.contains("sv39")) || (mode == 9 && modes.contains("sv48"))
             || (mode == 10 && modes.contains("sv57"))
-        if ok { csr.satp = v }
     }
 }

@@ -18,6 +18,10 @@ enum MSTATUS {
     static let TSR: UInt64 = 1 << 22
     static let UXL: UInt64 = 3 << 32
     static let SXL: UInt64 = 3 << 34
+    /// H extension (§8.2.x "Machine Status Register"): the V of the trap taken into M, and
+    /// whether mtval holds a guest virtual address.
+    static let GVA: UInt64 = 1 << 38
+    static let MPV: UInt64 = 1 << 39
     /// The sstatus view (§4.1.1).
     static let sstatusMask: UInt64 = SIE | SPIE | SPP | FS | SUM | MXR | UXL | (1 << 63) | (3 << 9) | (3 << 15)
 }
@@ -30,6 +34,12 @@ enum RVInterrupt {
     static let MTI: UInt64 = 7
     static let SEI: UInt64 = 9
     static let MEI: UInt64 = 11
+    /// H extension (§8.2.4): VS-level software, timer and external, supervisor guest external.
+    static let VSSI: UInt64 = 2
+    static let VSTI: UInt64 = 6
+    static let VSEI: UInt64 = 10
+    static let SGEI: UInt64 = 12
+    static let vsBits: UInt64 = (1 << VSSI) | (1 << VSTI) | (1 << VSEI)
     /// Bits software may write in mip from M-mode (SSIP, STIP, SEIP); SSIP from S-mode.
     static let mipWritable: UInt64 = (1 << SSI) | (1 << STI) | (1 << SEI)
     static let supervisorBits: UInt64 = (1 << SSI) | (1 << STI) | (1 << SEI)
@@ -64,6 +74,29 @@ struct RVCSRState {
     var stimecmp: UInt64 = .max
     /// F/D: frm [7:5] and fflags [4:0] (RISCV/Float/RVFloatState.swift).
     var fcsr: UInt64 = 0
+    // The hypervisor extension (privileged spec chapter 8; RVHypervisorCSRs.swift). The VS
+    // interrupt enables live in `mie` (bits 2, 6, 10, 12: hie is a view of them) and VSSIP in
+    // `hvip` (hip.VSSIP and mip.VSSIP are aliases of it).
+    var hstatus: UInt64 = 0
+    var hedeleg: UInt64 = 0
+    var hideleg: UInt64 = 0
+    var hvip: UInt64 = 0
+    var hcounteren: UInt64 = 0
+    var henvcfg: UInt64 = 0
+    var htimedelta: UInt64 = 0
+    var htval: UInt64 = 0
+    var htinst: UInt64 = 0
+    var hgatp: UInt64 = 0
+    var mtval2: UInt64 = 0
+    var mtinst: UInt64 = 0
+    var vsstatus: UInt64 = 0
+    var vstvec: UInt64 = 0
+    var vsscratch: UInt64 = 0
+    var vsepc: UInt64 = 0
+    var vscause: UInt64 = 0
+    var vstval: UInt64 = 0
+    var vsatp: UInt64 = 0
+    var vstimecmp: UInt64 = .max
     /// mcycle/minstret = virtual time / instructions retired + these offsets (written values).
     var mcycleOffset: UInt64 = 0
     var minstretOffset: UInt64 = 0
@@ -79,6 +112,12 @@ struct RVCSRState {
         if p.features.privilegeModes.contains("u") { status |= 2 << 32 }
         if p.features.privilegeModes.contains("s") { status |= 2 << 34 }
         mstatus = status
+        if p.features.isaExtensions.contains("h") {
+            hstatus = 2 << 32      // VSXL = 2: VS-mode is 64-bit (read-only here, as QEMU 7.2)
+            vsstatus = 2 << 32     // vsstatus.UXL = 2
+            // mideleg's VS bits (and SGEI, as QEMU 7.2) are read-only one (§8.4.2).
+            mideleg = RVInterrupt.vsBits | (1 << RVInterrupt.SGEI)
+        }
         let entries = max(0, min(64, p.features.pmpEntries))
         pmpcfg = Array(repeating: 0, count: entries)
         pmpaddr = Array(repeating: 0, count: entries)

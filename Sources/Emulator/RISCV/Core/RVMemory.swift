@@ -83,7 +83,7 @@ extension RISCVCore {
                 // Misaligned across pages (AMOs trap on misalignment before getting here).
                 return load(va, size: size)
             }
-            guard translate(va, size: size, access: .store, mode: mmu.dataMode) != nil else { return nil }
+            guard translate(va, size: size, access: .store, mode: mmu.dataMode, virtual: mmu.dataVirtual) != nil else { return nil }
         }
         return load(va, size: size)
     }
@@ -111,7 +111,7 @@ extension RISCVCore {
     private func translatedLoad(_ va: UInt64, size: Int) -> UInt64? {
         let inPage = Int(truncatingIfNeeded: va & 0xFFF)
         if inPage &+ size > 0x1000 { return pageCrossingLoad(va, size: size, firstPart: 0x1000 &- inPage) }
-        guard let pa = translate(va, size: size, access: .load, mode: mmu.dataMode) else { return nil }
+        guard let pa = translate(va, size: size, access: .load, mode: mmu.dataMode, virtual: mmu.dataVirtual) else { return nil }
         return physicalLoad(pa, size: size, va: va)
     }
 
@@ -119,11 +119,11 @@ extension RISCVCore {
     private func translatedStore(_ va: UInt64, size: Int, _ value: UInt64) -> Bool {
         let inPage = Int(truncatingIfNeeded: va & 0xFFF)
         if inPage &+ size > 0x1000 { return pageCrossingStore(va, size: size, value, firstPart: 0x1000 &- inPage) }
-        guard let pa = translate(va, size: size, access: .store, mode: mmu.dataMode) else { return false }
+        guard let pa = translate(va, size: size, access: .store, mode: mmu.dataMode, virtual: mmu.dataVirtual) else { return false }
         return physicalStore(pa, size: size, value, va: va)
     }
 
-    private func physicalLoad(_ pa: UInt64, size: Int, va: UInt64) -> UInt64? {
+    func physicalLoad(_ pa: UInt64, size: Int, va: UInt64) -> UInt64? {
         let off = pa &- ramBase
         if off <= ramSize &- UInt64(size) {
             let p = ram.bytes + Int(truncatingIfNeeded: off)
@@ -140,7 +140,7 @@ extension RISCVCore {
         return nil
     }
 
-    private func physicalStore(_ pa: UInt64, size: Int, _ value: UInt64, va: UInt64) -> Bool {
+    func physicalStore(_ pa: UInt64, size: Int, _ value: UInt64, va: UInt64) -> Bool {
         let off = pa &- ramBase
         if off <= ramSize &- UInt64(size) {
             writeRAM(off, size: size, value)
@@ -157,8 +157,8 @@ extension RISCVCore {
     /// that page's first byte, as QEMU does — then the bytes are gathered little-endian.
     private func pageCrossingLoad(_ va: UInt64, size: Int, firstPart: Int) -> UInt64? {
         let second = va &+ UInt64(firstPart)
-        guard let pa1 = translate(va, size: firstPart, access: .load, mode: mmu.dataMode),
-              let pa2 = translate(second, size: size &- firstPart, access: .load, mode: mmu.dataMode) else { return nil }
+        guard let pa1 = translate(va, size: firstPart, access: .load, mode: mmu.dataMode, virtual: mmu.dataVirtual),
+              let pa2 = translate(second, size: size &- firstPart, access: .load, mode: mmu.dataMode, virtual: mmu.dataVirtual) else { return nil }
         var value: UInt64 = 0
         for i in 0..<size {
             let (pa, at) = i < firstPart ? (pa1 &+ UInt64(i), va) : (pa2 &+ UInt64(i &- firstPart), second)
@@ -170,8 +170,8 @@ extension RISCVCore {
 
     private func pageCrossingStore(_ va: UInt64, size: Int, _ value: UInt64, firstPart: Int) -> Bool {
         let second = va &+ UInt64(firstPart)
-        guard let pa1 = translate(va, size: firstPart, access: .store, mode: mmu.dataMode),
-              let pa2 = translate(second, size: size &- firstPart, access: .store, mode: mmu.dataMode) else { return false }
+        guard let pa1 = translate(va, size: firstPart, access: .store, mode: mmu.dataMode, virtual: mmu.dataVirtual),
+              let pa2 = translate(second, size: size &- firstPart, access: .store, mode: mmu.dataMode, virtual: mmu.dataVirtual) else { return false }
         for i in 0..<size {
             let (pa, at) = i < firstPart ? (pa1 &+ UInt64(i), va) : (pa2 &+ UInt64(i &- firstPart), second)
             guard physicalStore(pa, size: 1, value >> UInt64(8 &* i), va: at) else { return false }

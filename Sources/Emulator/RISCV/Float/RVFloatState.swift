@@ -4,19 +4,26 @@
 ///
 /// The two FS rules live in exactly one place each: `floatEnabled` (FS = Off makes every F/D
 /// instruction and the F/D CSRs illegal) and `markFloatDirty` (anything that changes an f
-/// register or fcsr sets FS = Dirty; mstatus.SD follows, `mstatusWithSD`).
+/// register or fcsr sets FS = Dirty; mstatus.SD follows, `mstatusWithSD`). With the H
+/// extension, VS/VU-mode also needs vsstatus.FS on and dirties it too.
 extension RISCVCore {
     // MARK: mstatus.FS
 
     /// Whether F/D instructions and CSRs may be used now: the hart has F and mstatus.FS is not
-    /// Off (§3.1.6.6).
+    /// Off (§3.1.6.6) — and, in VS/VU-mode, vsstatus.FS is not Off either (§8.2.11).
     @inline(__always)
-    var floatEnabled: Bool { hasFloat && csr.mstatus & MSTATUS.FS != 0 }
+    var floatEnabled: Bool {
+        hasFloat && csr.mstatus & MSTATUS.FS != 0 && (!virtualized || csr.vsstatus & MSTATUS.FS != 0)
+    }
 
     /// FS = Dirty: the F/D state has changed (§3.1.6.6). Called for every write of an f
-    /// register or fcsr, after `floatEnabled` allowed it.
+    /// register or fcsr, after `floatEnabled` allowed it. In VS/VU-mode both mstatus.FS and
+    /// vsstatus.FS become Dirty (§8.2.11).
     @inline(__always)
-    func markFloatDirty() { csr.mstatus |= MSTATUS.FS }
+    func markFloatDirty() {
+        csr.mstatus |= MSTATUS.FS
+        if virtualized { csr.vsstatus |= MSTATUS.FS }
+    }
 
     // MARK: fcsr
 

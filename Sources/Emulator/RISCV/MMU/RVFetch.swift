@@ -22,7 +22,7 @@ extension RISCVCore {
         let vpn = va >> 12
         let e = mmu.fetchSet + Int(truncatingIfNeeded: vpn & RVMMU.indexMask)
         if e.pointee.execTag != vpn {
-            guard translate(va, size: 2, access: .fetch, mode: privilege) != nil else { return RVFetch.faulted }
+            guard translate(va, size: 2, access: .fetch, mode: privilege, virtual: virtualized) != nil else { return RVFetch.faulted }
             if e.pointee.execTag != vpn { return RVFetch.uncached }
         }
         return e.pointee.ramPage
@@ -75,7 +75,7 @@ extension RISCVCore {
             if e.pointee.execTag == vpn {
                 physical = ramBase &+ (e.pointee.ramPage | (va & 0xFFF))
             } else {
-                guard let p = translate(va, size: 2, access: .fetch, mode: privilege) else { return nil }
+                guard let p = translate(va, size: 2, access: .fetch, mode: privilege, virtual: virtualized) else { return nil }
                 physical = p
             }
         }

@@ -15,6 +15,16 @@ enum RVAccess: UInt8 {
         }
     }
 
+    /// Guest-page faults (§8.5: a G-stage translation failure): instruction 20, load 21,
+    /// store/AMO 23.
+    var guestPageFault: RVException {
+        switch self {
+        case .fetch: .instructionGuestPageFault
+        case .load: .loadGuestPageFault
+        case .store: .storeGuestPageFault
+        }
+    }
+
     /// Access faults (PMP and PMA violations, page-table accesses outside memory): 1, 5, 7.
     var accessFault: RVException {
         switch self {
@@ -47,7 +57,11 @@ struct RVTLBEntry {
 ///
 /// TLB contexts. There is one 256-entry direct-mapped set per privilege context: U, S with
 /// SUM = 0, S with SUM = 1, and M (M-mode is never translated, but locked PMP entries restrict
-/// it, so it caches PMP results as an identity mapping). Privilege changes (traps, xRET) and
+/// it, so it caches PMP results as an identity mapping), and for the hypervisor extension's
+/// guest regime (V = 1, two-stage translation) VU, VS with vsstatus.SUM = 0 and with SUM = 1:
+/// host and guest translations never share a set, so V changes (guest entry and exit) only
+/// select other sets. vsatp, hgatp and vsstatus.MXR changes flush, as satp does; HFENCE.VVMA
+/// and HFENCE.GVMA flush everything. Privilege changes (traps, xRET) and
 /// MPRV/MPP/SUM changes only select another set: nothing is flushed, and Linux's SUM toggling
 /// around every user copy costs nothing. Everything is flushed when satp, MXR or any PMP CSR
 /// changes (rare), and by SFENCE.VMA. ASIDs are not used: a satp write flushes, which is always
@@ -55,7 +69,7 @@ struct RVTLBEntry {
 final class RVMMU {
     static let entriesPerSet = 256
     static let indexMask: UInt64 = 255
-    static let setCount = 4
+    static let setCount = 7
 
     let tlb: UnsafeMutablePointer<RVTLBEntry>
     /// The sets data accesses and instruction fetches use now (chosen by `syncMMU`).
@@ -69,10 +83,15 @@ final class RVMMU {
     var fetchRAMPage: UInt64 = 0
     /// The effective privilege of loads and stores (§3.1.6.3: MPP when MPRV = 1 in M-mode).
     var dataMode: RVPrivilege = .machine
+    /// Whether loads and stores are translated as V = 1 (V = 1, or MPRV with MPV in M-mode).
+    var dataVirtual = false
 
     /// The context the TLB contents were computed in: when one of these changes, flush.
     var satp: UInt64 = 0
     var mxr = false
+    var vsatp: UInt64 = 0
+    var hgatp: UInt64 = 0
+    var vsmxr = false
     var pmpcfgSeen: [UInt8] = []
     var pmpaddrSeen: [UInt64] = []
 
@@ -99,15 +118,17 @@ final class RVMMU {
         tlb.deallocate()
     }
 
-    /// The set caching translations for `mode` (and, in S-mode, the SUM bit).
+    /// The set caching translations for `mode` (and, in S-mode, the SUM bit — vsstatus.SUM
+    /// when `virtual`), in the host or the guest regime.
     @inline(__always)
-    func set(for mode: RVPrivilege, sum: Bool) -> UnsafeMutablePointer<RVTLBEntry> {
-        let index: Int
+    func set(for mode: RVPrivilege, sum: Bool, virtual: Bool = false) -> UnsafeMutablePointer<RVTLBEntry> {
+        var index: Int
         switch mode {
         case .user: index = 0
         case .supervisor: index = sum ? 2 : 1
         case .machine: index = 3
         }
+        if virtual && mode != .machine { index &+= 4 }
         return tlb + index &* RVMMU.entriesPerSet
     }
 

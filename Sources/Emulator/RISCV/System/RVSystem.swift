@@ -1,7 +1,9 @@
 /// SYSTEM and MISC-MEM instructions (unprivileged spec §2.7–2.8, privileged spec §3.3):
-/// ECALL, EBREAK, MRET, SRET, WFI, FENCE, FENCE.I, SFENCE.VMA.
+/// ECALL, EBREAK, MRET, SRET, WFI, FENCE, FENCE.I, SFENCE.VMA; and the hypervisor extension's
+/// HLV/HLVX/HSV and HFENCE (RVHypervisor.swift).
 enum RVSystemOp: UInt8 {
     case ecall, ebreak, mret, sret, wfi, fence, fenceI, sfenceVMA
+    case hypervisorLoad, hypervisorStore, hfenceVVMA, hfenceGVMA
 }
 
 extension RVDecoder {
@@ -14,6 +16,7 @@ extension RVDecoder {
         RVEncoding("sfence.vma", "0001001 sssss nnnnn 000 00000 1110011") { w in
             RVInstruction(group: .system, op: RVSystemOp.sfenceVMA.rawValue, raw: w, rs1: RVInstruction.rs1(w), rs2: RVInstruction.rs2(w))
         },
+    ] + hypervisorEncodings + [
         // FENCE ignores its fields (reserved encodings execute as a fence); FENCE.TSO and PAUSE too.
         RVEncoding("fence", "---- ---- ---- ----- 000 ----- 0001111") { w in RVInstruction(group: .system, op: RVSystemOp.fence.rawValue, raw: w) },
         RVEncoding("fence.i", "------------ ----- 001 ----- 0001111") { w in RVInstruction(group: .system, op: RVSystemOp.fenceI.rawValue, raw: w) },
@@ -24,9 +27,12 @@ extension RISCVCore {
     func execSystem(_ d: RVInstruction) {
         switch RVSystemOp(rawValue: d.op) {
         case .ecall?:
+            // From VU the cause is 8 as from U; from VS it is 10 (§8.6.4), which the built-in
+            // SBI never sees: a guest's SBI calls go to its hypervisor.
             switch privilege {
             case .user: takeException(.ecallFromU, tval: 0)
             case .supervisor:
+                if virtualized { return takeException(.ecallFromVS, tval: 0) }
                 if machine.firmwareCall(self) { return }
                 takeException(.ecallFromS, tval: 0)
             case .machine: takeException(.ecallFromM, tval: 0)
@@ -37,14 +43,21 @@ extension RISCVCore {
             guard privilege == .machine else { return illegalInstruction(d) }
             machineReturn()
         case .sret?:
-            // TSR traps SRET in S-mode; U-mode never may (§3.1.6.5).
-            if privilege == .user || (privilege == .supervisor && csr.mstatus & MSTATUS.TSR != 0) {
+            // TSR traps SRET in (H)S-mode; U-mode never may (§3.1.6.5). From VU, and from VS
+            // with hstatus.VTSR, it is a virtual instruction (§8.6.1).
+            if virtualized {
+                if privilege == .user || csr.hstatus & HSTATUS.VTSR != 0 { return virtualInstruction(d) }
+            } else if privilege == .user || (privilege == .supervisor && csr.mstatus & MSTATUS.TSR != 0) {
                 return illegalInstruction(d)
             }
             supervisorReturn()
         case .wfi?:
             // TW makes WFI illegal below M; in U-mode it is illegal (QEMU's choice when S exists).
-            if privilege != .machine && (csr.mstatus & MSTATUS.TW != 0 || privilege == .user) {
+            // With TW = 0: in VU, and in VS with hstatus.VTW, a virtual instruction (§8.6.1).
+            if privilege != .machine && csr.mstatus & MSTATUS.TW != 0 { return illegalInstruction(d) }
+            if virtualized {
+                if privilege == .user || csr.hstatus & HSTATUS.VTW != 0 { return virtualInstruction(d) }
+            } else if privilege == .user {
                 return illegalInstruction(d)
             }
             waitForInterrupt()
@@ -53,12 +66,18 @@ extension RISCVCore {
             // instructions they overwrite: nothing to order or flush.
             break
         case .sfenceVMA?:
-            if privilege == .user || (privilege == .supervisor && csr.mstatus & MSTATUS.TVM != 0) {
+            // In VS-mode it orders the VS-stage (flushing everything is a superset); from VU,
+            // or VS with hstatus.VTVM, a virtual instruction (§8.6.1).
+            if virtualized {
+                if privilege == .user || csr.hstatus & HSTATUS.VTVM != 0 { return virtualInstruction(d) }
+            } else if privilege == .user || (privilege == .supervisor && csr.mstatus & MSTATUS.TVM != 0) {
                 return illegalInstruction(d)
             }
             // rs1 = x0: every address; otherwise the page holding x[rs1]. rs2 (the ASID) is
             // ignored: the TLB does not keep ASIDs, so flushing regardless is a superset.
             flushTLB(address: d.rs1 == 0 ? nil : x[Int(d.rs1)])
+        case .hypervisorLoad?, .hypervisorStore?, .hfenceVVMA?, .hfenceGVMA?:
+            execHypervisor(d)
         case nil:
             illegalInstruction(d)
         }

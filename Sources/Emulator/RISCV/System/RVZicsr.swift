@@ -28,6 +28,11 @@ extension RISCVCore {
         case .rw, .rwi: writes = true
         default: writes = d.rs1 != 0
         }
+        switch csrCheck(number, write: writes) {
+        case .ok: break
+        case .illegal: return illegalInstruction(d)
+        case .virtualInstruction: return virtualInstruction(d)
+        }
         var old: UInt64 = 0
         if !((op == .rw || op == .rwi) && d.rd == 32) {
             guard let v = csrRead(number) else { return illegalInstruction(d) }
