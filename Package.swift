@@ -21,10 +21,9 @@ let package = Package(
         .systemLibrary(name: "CLibFDT", providers: [.apt(["libfdt-dev"])]),
         .target(name: "Profiles", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Images", dependencies: ["CLibELF"]),
-        // The F/D arithmetic: C, because it must control the host's rounding mode and read its
-        // inexact flag (<fenv.h>), which needs strict floating-point semantics (no reordering
-        // of operations across fesetround/fetestexcept, no constant folding).
-        .target(name: "CRVFloat", cSettings: [.unsafeFlags(["-ffp-model=strict"])], linkerSettings: [.linkedLibrary("m")]),
+        // The F/D arithmetic (RISC-V F and D, all five rounding modes): integer C, for
+        // unsigned __int128.
+        .target(name: "CRVFloat"),
         .target(name: "Emulator", dependencies: ["Profiles", "Images", "CLibFDT", "CRVFloat"], swiftSettings: hotPath),
         .target(name: "Reports", dependencies: ["Emulator"]),
         .executableTarget(name: "hetboot", dependencies: [

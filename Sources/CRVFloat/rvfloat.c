@@ -2,33 +2,20 @@
  * The arithmetic of the RISC-V F and D extensions, bit-exact in all five rounding modes.
  *
  * How: special operands (NaN, infinities, zeros) and the exceptions they raise (NV, DZ) are
- * handled here in integer code, by the rules of IEEE 754-2008 §6–7 and RISC-V's own (§11.3
- * canonical NaN, §11.6 FMA ∞×0 + qNaN raises NV). What remains — finite operands — is computed
- * once in the host's `long double` under round-toward-zero, reading the host's inexact flag:
- * that gives the exact result truncated to at least 64 significant bits plus a sticky bit
- * (truncating a truncation is the truncation), from which `round_pack` rounds to binary32 or
- * binary64 in integer code in the requested mode — RMM included, which no host implements —
- * and decides overflow, underflow (tininess after rounding, §11.2) and inexact itself.
+ * handled by the rules of IEEE 754-2008 §6–7 and RISC-V's own (§11.3 canonical NaN, §11.6
+ * FMA ∞×0 + qNaN raises NV). Finite operands are unpacked into integer significands and the
+ * operation is done exactly in 128-bit integer arithmetic — a product of two significands, a
+ * quotient with its remainder, an integer square root with its remainder, an aligned sum —
+ * giving the result's leading 64 bits and a sticky bit for everything below. `round_pack`
+ * then rounds that to binary32 or binary64 in the requested mode (RMM included, which no host
+ * FPU offers) and decides overflow, underflow (tininess after rounding, §11.2) and inexact.
  *
- * Host dependency: only the wide operation (+, ×, ÷, sqrtl, fmal) under FE_TOWARDZERO and its
- * FE_INEXACT flag. `long double` must have at least 64 significant bits (x86-64's x87 extended,
- * AArch64 Linux's binary128; static assertion below) and an exponent range wide enough that no
- * binary64 operation overflows or underflows in it. No result depends on the host's own
- * tininess rule (AArch64 detects tininess before rounding, x86 after): underflow is decided
- * here. Conversions and everything else are integer code.
+ * No host floating point is involved: results and flags are the same on every host and do
+ * not depend on the host's rounding mode, exception flags or tininess rule (AArch64 detects
+ * tininess before rounding, x86 after). The compiler needs unsigned __int128 (GCC and Clang
+ * on 64-bit targets).
  */
-#pragma STDC FENV_ACCESS ON
-
 #include "CRVFloat.h"
-
-#include <fenv.h>
-#include <float.h>
-#include <math.h>
-#include <string.h>
-
-_Static_assert(LDBL_MANT_DIG >= 64, "CRVFloat needs a long double with at least 64 significant bits");
-_Static_assert(LDBL_MAX_EXP >= 4096 && LDBL_MIN_EXP <= -4096,
-               "CRVFloat needs a long double whose exponent range holds binary64 products and quotients");
 
 /* ---- Formats ---- */
 
@@ -152,61 +139,102 @@ static uint64_t round_pack(unsigned fmt, int sign, int exp, uint64_t sig, int st
     return (sign ? sign_bit(fmt) : 0) | (biased << (p - 1)) | (m & frac_mask(fmt));
 }
 
-/* ---- The wide operation ---- */
-
-enum wide_op { WIDE_ADD, WIDE_MUL, WIDE_DIV, WIDE_SQRT, WIDE_FMA };
-
-static long double to_wide(unsigned fmt, uint64_t a)
-{
-    if (fmt == RVF_D) {
-        double d;
-        memcpy(&d, &a, sizeof d);
-        return d;
-    }
-    uint32_t w = (uint32_t)a;
-    float f;
-    memcpy(&f, &w, sizeof f);
-    return f;
-}
-
-/* x op y (op z) on finite values, rounded toward zero in long double; *inexact = the host's
- * inexact flag. The host's floating-point environment is restored afterwards. */
-static long double wide(enum wide_op op, long double x, long double y, long double z, int *inexact)
-{
-    fenv_t saved;
-    fegetenv(&saved);
-    fesetround(FE_TOWARDZERO);
-    feclearexcept(FE_ALL_EXCEPT);
-    long double r;
-    switch (op) {
-    case WIDE_ADD: r = x + y; break;
-    case WIDE_MUL: r = x * y; break;
-    case WIDE_DIV: r = x / y; break;
-    case WIDE_SQRT: r = sqrtl(x); break;
-    default: r = fmal(x, y, z); break;
-    }
-    *inexact = fetestexcept(FE_INEXACT) != 0;
-    fesetenv(&saved);
-    return r;
-}
-
-/* A wide result rounded to fmt. r = 0 is an exact zero (nothing underflows in long double):
- * its sign is zero_sign. */
-static uint64_t finish(unsigned fmt, long double r, int inexact, int zero_sign, unsigned rm, unsigned *flags)
-{
-    if (r == 0)
-        return zero(fmt, zero_sign);
-    int e;
-    long double m = frexpl(fabsl(r), &e);   /* |r| = m × 2^e, m in [0.5, 1): exact */
-    long double hi = ldexpl(m, 64);         /* in [2^63, 2^64) */
-    long double top = truncl(hi);           /* binary128 keeps more than 64 bits */
-    int sticky = inexact || hi != top;
-    return round_pack(fmt, signbit(r) != 0, e - 1, (uint64_t)top, sticky, rm, flags);
-}
+/* ---- Exact results in integer arithmetic ---- */
 
 /* The sign of an exact zero sum x + y (IEEE 754-2008 §6.3): the operands' sign if they agree,
  * else +0, or −0 when rounding down. */
-static int zero_sum_sign(int sx, int sy, unsigned rm) { return sx == sy ? sx : rm == RVF_RDN; }
+static int zero_sum_sign(int sx, int sy, unsigned rm) { return sx == sy ? sx : (int)(rm == RVF_RDN); }
+
+typedef unsigned __int128 u128;
+
+/* Leading zeros of a nonzero v. */
+static int clz128(u128 v)
+{
+    uint64_t hi = (uint64_t)(v >> 64);
+    return hi ? __builtin_clzll(hi) : 64 + __builtin_clzll((uint64_t)v | 1);
+}
+
+/* The nonzero value v × 2^e, plus something below v's last bit when `sticky`, rounded to fmt:
+ * its top 64 bits become round_pack's significand, the rest joins the sticky bit. */
+static uint64_t pack_wide(unsigned fmt, int sign, u128 v, int e, int sticky, unsigned rm, unsigned *flags)
+{
+    if (v == 0)   /* callers never pass an empty value; keep clz128 defined regardless */
+        return zero(fmt, sign);
+    int top = 127 - clz128(v);   /* v's most significant bit */
+    uint64_t sig;
+    if (top >= 63) {
+        int sh = top - 63;
+        sig = (uint64_t)(v >> sh);
+        sticky |= sh > 0 && (v & ((((u128)1) << sh) - 1)) != 0;
+    } else {
+        sig = (uint64_t)v << (63 - top);
+    }
+    return round_pack(fmt, sign, e + top, sig, sticky, rm, flags);
+}
+
+/* A finite nonzero operand as v × 2^e with v's top bit at 125: two bits of headroom for a sum
+ * and its carry, and at least 62 bits below a binary64 significand. */
+static void unpack_wide(unsigned fmt, uint64_t a, int *sign, u128 *v, int *e)
+{
+    int exp;
+    uint64_t sig;
+    unpack(fmt, a, sign, &exp, &sig);
+    *v = (u128)sig << 62;
+    *e = exp - 63 - 62;
+}
+
+/* s1·v1·2^e1 + s2·v2·2^e2, exactly rounded to fmt. Both v have their top bit at 125. The
+ * smaller operand is shifted to the larger one's scale; bits it loses make the sticky bit,
+ * and for a difference the result is then one unit less plus "something" (the true result
+ * lies strictly between). Bits are lost only when the exponents differ by more than the
+ * operands' significant bits allow any cancellation, so the result's leading bits are exact.
+ * An exact zero takes zero_sum_sign's sign. */
+static uint64_t sum_wide(unsigned fmt, int s1, u128 v1, int e1, int s2, u128 v2, int e2, unsigned rm,
+                         unsigned *flags)
+{
+    if (e1 < e2 || (e1 == e2 && v1 < v2)) {   /* make operand 1 the larger in magnitude */
+        int ts = s1, te = e1;
+        u128 tv = v1;
+        s1 = s2, v1 = v2, e1 = e2;
+        s2 = ts, v2 = tv, e2 = te;
+    }
+    int d = e1 - e2, sticky = 0;
+    if (d > 126) {
+        sticky = v2 != 0;
+        v2 = 0;
+    } else if (d > 0) {
+        sticky = (v2 & ((((u128)1) << d) - 1)) != 0;
+        v2 >>= d;
+    }
+    u128 v;
+    if (s1 == s2) {
+        v = v1 + v2;
+    } else {
+        v = v1 - v2 - (sticky ? 1 : 0);   /* v1 > v2 + something: v ≥ 0 */
+        if (v == 0 && !sticky)
+            return zero(fmt, zero_sum_sign(s1, s2, rm));
+    }
+    return pack_wide(fmt, s1, v, e1, sticky, rm, flags);
+}
+
+/* floor(sqrt(x)) and whether it was exact (digit by digit, two bits of x per result bit). */
+static u128 isqrt128(u128 x, int *exact)
+{
+    u128 root = 0, bit = ((u128)1) << 126;
+    while (bit > x)
+        bit >>= 2;
+    while (bit) {
+        if (x >= root + bit) {
+            x -= root + bit;
+            root = (root >> 1) + bit;
+        } else {
+            root >>= 1;
+        }
+        bit >>= 2;
+    }
+    *exact = x == 0;
+    return root;
+}
 
 /* ---- Operations ---- */
 
@@ -227,9 +255,16 @@ uint64_t rvf_add(unsigned fmt, uint64_t a, uint64_t b, unsigned rm, unsigned *fl
         }
         return is_inf(fmt, a) ? a : b;
     }
-    int nx;
-    long double r = wide(WIDE_ADD, to_wide(fmt, a), to_wide(fmt, b), 0, &nx);
-    return finish(fmt, r, nx, zero_sum_sign(sa, sb, rm), rm, flags);
+    if (is_zero(fmt, a) || is_zero(fmt, b)) {
+        if (is_zero(fmt, a) && is_zero(fmt, b))
+            return zero(fmt, zero_sum_sign(sa, sb, rm));
+        return is_zero(fmt, a) ? b : a;   /* x + 0 = x: exact */
+    }
+    u128 va, vb;
+    int ea, eb;
+    unpack_wide(fmt, a, &sa, &va, &ea);
+    unpack_wide(fmt, b, &sb, &vb, &eb);
+    return sum_wide(fmt, sa, va, ea, sb, vb, eb, rm, flags);
 }
 
 uint64_t rvf_sub(unsigned fmt, uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
@@ -256,9 +291,11 @@ uint64_t rvf_mul(unsigned fmt, uint64_t a, uint64_t b, unsigned rm, unsigned *fl
     }
     if (is_zero(fmt, a) || is_zero(fmt, b))
         return zero(fmt, s);
-    int nx;
-    long double r = wide(WIDE_MUL, to_wide(fmt, a), to_wide(fmt, b), 0, &nx);
-    return finish(fmt, r, nx, s, rm, flags);
+    int sa, sb, ea, eb;
+    uint64_t ma, mb;
+    unpack(fmt, a, &sa, &ea, &ma);
+    unpack(fmt, b, &sb, &eb, &mb);
+    return pack_wide(fmt, s, (u128)ma * mb, (ea - 63) + (eb - 63), 0, rm, flags);
 }
 
 uint64_t rvf_div(unsigned fmt, uint64_t a, uint64_t b, unsigned rm, unsigned *flags)
@@ -290,9 +327,15 @@ uint64_t rvf_div(unsigned fmt, uint64_t a, uint64_t b, unsigned rm, unsigned *fl
     }
     if (is_zero(fmt, a))
         return zero(fmt, s);
-    int nx;
-    long double r = wide(WIDE_DIV, to_wide(fmt, a), to_wide(fmt, b), 0, &nx);
-    return finish(fmt, r, nx, s, rm, flags);
+    int sa, sb, ea, eb;
+    uint64_t ma, mb;
+    unpack(fmt, a, &sa, &ea, &ma);
+    unpack(fmt, b, &sb, &eb, &mb);
+    /* ma·2^64 / mb lies in (2^63, 2^65): 64 significant bits at least; the remainder is the
+     * sticky bit. */
+    u128 n = (u128)ma << 64;
+    u128 q = n / mb;
+    return pack_wide(fmt, s, q, ea - eb - 64, n % mb != 0, rm, flags);
 }
 
 uint64_t rvf_sqrt(unsigned fmt, uint64_t a, unsigned rm, unsigned *flags)
@@ -311,9 +354,13 @@ uint64_t rvf_sqrt(unsigned fmt, uint64_t a, unsigned rm, unsigned *flags)
     }
     if (is_inf(fmt, a))
         return a;
-    int nx;
-    long double r = wide(WIDE_SQRT, to_wide(fmt, a), 0, 0, &nx);
-    return finish(fmt, r, nx, 0, rm, flags);
+    int s, e, exact;
+    uint64_t m;
+    unpack(fmt, a, &s, &e, &m);
+    /* a = m·2^(e−63) = (m·2^k)·2^(e−63−k) with e−63−k even; m·2^k ≥ 2^126 gives a 64-bit root. */
+    int k = ((e - 63) & 1) ? 63 : 64;
+    u128 root = isqrt128((u128)m << k, &exact);
+    return pack_wide(fmt, 0, root, (e - 63 - k) / 2, !exact, rm, flags);
 }
 
 uint64_t rvf_fma(unsigned fmt, uint64_t a, uint64_t b, uint64_t c, int negate_product,
@@ -352,9 +399,23 @@ uint64_t rvf_fma(unsigned fmt, uint64_t a, uint64_t b, uint64_t c, int negate_pr
             return zero(fmt, zero_sum_sign(sp, sc, rm));
         return c;
     }
-    int nx;
-    long double r = wide(WIDE_FMA, to_wide(fmt, a), to_wide(fmt, b), to_wide(fmt, c), &nx);
-    return finish(fmt, r, nx, zero_sum_sign(sp, sc, rm), rm, flags);
+    /* The product, exact in 128 bits (at most 106 significant, the rest zeros), moved so its
+     * top bit is at 125 like the addend's. */
+    int sa, sb, ea, eb;
+    uint64_t ma, mb;
+    unpack(fmt, a, &sa, &ea, &ma);
+    unpack(fmt, b, &sb, &eb, &mb);
+    u128 p = (u128)ma * mb;
+    int ep = (ea - 63) + (eb - 63);
+    if (is_zero(fmt, c))
+        return pack_wide(fmt, sp, p, ep, 0, rm, flags);
+    int shift = (127 - clz128(p)) - 125;   /* 1 or 2: only zero bits leave */
+    p >>= shift;
+    ep += shift;
+    u128 vc;
+    int ec;
+    unpack_wide(fmt, c, &sc, &vc, &ec);
+    return sum_wide(fmt, sp, p, ep, sc, vc, ec, rm, flags);
 }
 
 /* ---- Conversions ---- */

@@ -30,7 +30,9 @@ extension RISCVCore {
     /// The dynamic rounding mode (§11.2).
     var frm: UInt64 { (csr.fcsr >> 5) & 7 }
 
-    /// Accrue exception flags into fflags (they stay set until software clears them).
+    /// Accrue exception flags into fflags (they stay set until software clears them). Raising a
+    /// flag changes fcsr, so FS becomes Dirty (§3.1.6.6; Spike does the same). QEMU 7.2 leaves FS
+    /// as it was when an instruction only raises flags (FEQ on a signaling NaN …).
     @inline(__always)
     func accrueFloatFlags(_ flags: UInt32) {
         guard flags != 0 else { return }

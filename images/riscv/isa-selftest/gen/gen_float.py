@@ -231,6 +231,29 @@ def gen():
     for a in [S.snan, S.qnan_payload, S.min_sub, S.max, S.minf, S.nz, S.third]:
         case(name, 0, BOX | a, 0, 0, F.convert('S', 'D', a, F.RNE))
 
+    # ---- results decided by the bits beyond the 64 a quotient, root or sum first yields:
+    # a nonzero division remainder or square-root remainder, and a tiny addend lost to the
+    # sticky bit (for a difference, the result is just below the larger operand).
+    sticky = [
+        ("FDIV_D", 'D', 0x3FF0000000000000, 0x4000000000000002, 0),
+        ("FDIV_D", 'D', 0x4010000000000002, 0x4010000000020000, 0),
+        ("FSQRT_D", 'D', 0x3FF0000010000000, 0, 0),
+        ("FSQRT_D", 'D', 0x3FF0000100000000, 0, 0),
+        ("FADD_D", 'D', 0x4010000000000000, 0xB7E1000000000800, 0),
+        ("FADD_D", 'D', 0x4000008400000020, 0xB820000001000000, 0),
+        ("FADD_D", 'D', D.one, D.min_sub | F.sign_bit('D'), 0),
+        ("FADD_S", 'S', S.one, S.min_sub | F.sign_bit('S'), 0),
+        ("FMADD_D", 'D', 0x3FE0000000000000, 0x4000040001400000, 0x3750000000000000),
+        ("FMADD_S", 'S', 0x40A90000, 0x3F800000, 0x01400000),
+    ]
+    for name, fmt, a, b, c in sticky:
+        fn = {"FDIV": lambda rm: F.div(fmt, a, b, rm), "FSQRT": lambda rm: F.sqrt(fmt, a, rm),
+              "FADD": lambda rm: F.add(fmt, a, b, rm), "FMADD": lambda rm: F.fma(fmt, a, b, c, rm)}[name[:-2]]
+        for rm in MODES:
+            res, fl = fn(rm)
+            box = BOX if fmt == 'S' else 0
+            case(name, rm, box | a, box | b if b else b, box | c if c else c, (box | res, fl))
+
     # ---- improperly NaN-boxed single operands read as the canonical NaN (12.2)
     unboxed = 0x000000003F800000
     for opname, expect in [("FADD_S", F.add('S', S.qnan, S.one, F.RNE)),
