@@ -334,5 +334,36 @@ final class RVTwoStageTranslationTests: XCTestCase {
         XCTAssertEqual(core.csr.mcause, 10)
         XCTAssertEqual(core.x[18], 0xABCD)
     }
+
+    /// With ad-update = fault (Svade) a clear A bit faults instead of being set: at the
+    /// G-stage as a guest-page fault (21), at the VS-stage as a page fault (13).
+    func testSvadeFaultsAtBothStages() throws {
+        let program = H.program("""
+            li t0, \((1 << 13) | (1 << 21))
+            csrw medeleg, t0
+        \(Self.enterGuest)
+            li t0, \(H.vsatpSv39)
+            csrw vsatp, t0
+        \(H.enter(.vs, "guest"))
+        guest:
+            li t1, 0x5000
+            ld a0, 0(t1)
+        """)
+        for (gFlags, vsFlags, cause) in [(H.V | H.R | H.U, H.V | H.R | H.A, UInt64(21)),
+                                         (H.gAll, H.V | H.R, UInt64(13))] {
+            let core = try H.run(program, ad: .fault) { core in
+                H.gStage(core, leaves: [0: H.pte(H.pageA, gFlags)])
+                H.poke(core, H.vsRoot + 2 * 8, H.pte(0x8000_0000, H.V | H.R | H.W | H.X | H.A | H.D))
+                H.poke(core, H.vsRoot, H.pte(H.vsL1, H.V))
+                H.poke(core, H.vsL1, H.pte(H.vsL0, H.V))
+                H.poke(core, H.vsL0 + 5 * 8, H.pte(0x80_0000_0000, vsFlags))
+            }
+            XCTAssertEqual(core.csr.scause, cause)
+            XCTAssertEqual(core.csr.stval, 0x5000)
+            XCTAssertEqual(core.csr.htval, cause == 21 ? 0x80_0000_0000 >> 2 : 0)
+            XCTAssertEqual(H.peek(core, H.gL0) & H.A, gFlags & H.A, "A not set by the walk")
+            XCTAssertEqual(H.peek(core, H.vsL0 + 5 * 8) & H.A, vsFlags & H.A)
+        }
+    }
 }
 
