@@ -254,6 +254,26 @@ final class RVTwoStageTranslationTests: XCTestCase {
         XCTAssertEqual(core.x[18], 99)
         XCTAssertEqual(core.x[19], 1)
         XCTAssertEqual(H.records(core).count, 0)
+
+        // A fault there is a guest-page fault with GVA = 1; MPV becomes 0 (V was 0).
+        let fault = try H.run(H.program("""
+        \(Self.enterGuest)
+            li t0, 0x1800
+            csrc mstatus, t0
+            li t0, 0x800
+            csrs mstatus, t0
+            li t0, 1
+            slli t0, t0, 39
+            csrs mstatus, t0
+            li t0, \(MSTATUS.MPRV)
+            csrs mstatus, t0
+            li t1, 0x8000001000
+            ld s2, 0(t1)
+        """)) { H.gStage($0) }
+        XCTAssertEqual(fault.csr.mcause, 21)
+        XCTAssertEqual(fault.csr.mtval2, 0x80_0000_1000 >> 2)
+        XCTAssertEqual(fault.csr.mstatus & MSTATUS.GVA, MSTATUS.GVA)
+        XCTAssertEqual(fault.csr.mstatus & MSTATUS.MPV, 0, "the trap came from M-mode (V = 0)")
     }
 
     /// Hardware A/D updating (the profile's ad-update = hardware) at both stages: a guest store
