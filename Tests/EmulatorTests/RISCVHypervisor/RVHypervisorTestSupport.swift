@@ -34,9 +34,11 @@ enum HypHarness {
 
     static let hExtensions = ["i", "m", "a", "c", "zicsr", "zifencei", "zicntr", "h"]
 
-    static func profile(h: Bool = true) -> CoreProfile {
-        var p = RVHarness.profile(extensions: h ? hExtensions : hExtensions.filter { $0 != "h" })
-        p.features.adUpdate = .hardware
+    static func profile(h: Bool = true, more: [String] = [], modes: [String] = ["sv39"],
+                        ad: Features.ADUpdate = .hardware) -> CoreProfile {
+        var p = RVHarness.profile(extensions: (h ? hExtensions : hExtensions.filter { $0 != "h" }) + more)
+        p.features.adUpdate = ad
+        p.features.mmuModes = modes
         return p
     }
 
@@ -136,9 +138,11 @@ enum HypHarness {
         """
     }
 
-    static func run(_ source: String, steps: UInt64 = 600, h: Bool = true,
+    static func run(_ source: String, steps: UInt64 = 600, h: Bool = true, more: [String] = [],
+                    modes: [String] = ["sv39"], ad: Features.ADUpdate = .hardware,
                     setup: (RISCVCore) -> Void = { _ in }) throws -> RISCVCore {
-        try RVHarness.exec(source, steps: steps, march: "rv64imac_h", profile: profile(h: h), setup: setup)
+        try RVHarness.exec(source, steps: steps, march: "rv64imac_h",
+                           profile: profile(h: h, more: more, modes: modes, ad: ad), setup: setup)
     }
 
     /// The (mcause, mtval, mtval2, mstatus) records of `recordingMachineHandler`.

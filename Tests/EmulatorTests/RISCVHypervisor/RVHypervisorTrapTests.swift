@@ -185,4 +185,45 @@ final class RVHypervisorTrapTests: XCTestCase {
         XCTAssertEqual(toHS.csr.scause, 1 << 63 | 2)
         XCTAssertEqual(toHS.csr.hstatus & HSTATUS.SPV, HSTATUS.SPV)
     }
+
+    /// Sstc in VS-mode: stimecmp is vstimecmp when henvcfg.STCE and hcounteren.TM allow it, and
+    /// drives VSTIP, delivered to the guest as its supervisor timer interrupt (5); without
+    /// henvcfg.STCE the access is a virtual instruction.
+    func testVstimecmpDrivesTheGuestTimer() throws {
+        let setup = """
+            li t0, 1
+            slli t0, t0, 63
+            csrs menvcfg, t0
+            li t0, 2
+            csrw mcounteren, t0
+            csrw hcounteren, t0
+            li t0, 0x444
+            csrw hideleg, t0
+            csrw hie, t0
+            li t0, \(MSTATUS.SIE)
+            csrw vsstatus, t0
+        """
+        let core = try H.run(H.program("""
+        \(setup)
+            li t0, 1
+            slli t0, t0, 63
+            csrs henvcfg, t0
+        \(H.enter(.vs, "guest"))
+        guest:
+            csrw stimecmp, zero
+        1:  j 1b
+        """), more: ["sstc"])
+        XCTAssertEqual(core.csr.vstimecmp, 0)
+        XCTAssertEqual(core.csr.stimecmp, .max)
+        XCTAssertEqual(core.csr.vscause, 1 << 63 | 5)
+
+        let trapped = try H.run(H.program("""
+        \(setup)
+        \(H.enter(.vs, "guest"))
+        guest:
+            csrr a0, stimecmp
+        """), more: ["sstc"])
+        XCTAssertEqual(trapped.csr.mcause, 22)
+    }
 }
+

@@ -254,5 +254,136 @@ final class RVTwoStageTranslationTests: XCTestCase {
         XCTAssertEqual(core.x[18], 99)
         XCTAssertEqual(core.x[19], 1)
         XCTAssertEqual(H.records(core).count, 0)
+
+        // A fault there is a guest-page fault with GVA = 1; MPV becomes 0 (V was 0).
+        let fault = try H.run(H.program("""
+        \(Self.enterGuest)
+            li t0, 0x1800
+            csrc mstatus, t0
+            li t0, 0x800
+            csrs mstatus, t0
+            li t0, 1
+            slli t0, t0, 39
+            csrs mstatus, t0
+            li t0, \(MSTATUS.MPRV)
+            csrs mstatus, t0
+            li t1, 0x8000001000
+            ld s2, 0(t1)
+        """)) { H.gStage($0) }
+        XCTAssertEqual(fault.csr.mcause, 21)
+        XCTAssertEqual(fault.csr.mtval2, 0x80_0000_1000 >> 2)
+        XCTAssertEqual(fault.csr.mstatus & MSTATUS.GVA, MSTATUS.GVA)
+        XCTAssertEqual(fault.csr.mstatus & MSTATUS.MPV, 0, "the trap came from M-mode (V = 0)")
+    }
+
+    /// Hardware A/D updating (the profile's ad-update = hardware) at both stages: a guest store
+    /// sets A and D in the VS-stage PTE (written through the G-stage) and in the G-stage PTE.
+    func testAccessedAndDirtyBitsAreSetAtBothStages() throws {
+        let core = try H.run(H.program("""
+        \(Self.enterGuest)
+            li t0, \(H.vsatpSv39)
+            csrw vsatp, t0
+        \(H.enter(.vs, "guest"))
+        guest:
+            li t1, 0x5000
+            li t0, 5
+            sd t0, 0(t1)
+            ecall
+        """)) { core in
+            H.gStage(core, leaves: [0: H.pte(H.pageA, H.V | H.R | H.W | H.U)])
+            H.poke(core, H.vsRoot + 2 * 8, H.pte(0x8000_0000, H.V | H.R | H.W | H.X | H.A | H.D))
+            H.poke(core, H.vsRoot, H.pte(H.vsL1, H.V))
+            H.poke(core, H.vsL1, H.pte(H.vsL0, H.V))
+            H.poke(core, H.vsL0 + 5 * 8, H.pte(0x80_0000_0000, H.V | H.R | H.W))
+        }
+        XCTAssertEqual(core.csr.mcause, 10)
+        XCTAssertEqual(H.peek(core, H.pageA), 5)
+        XCTAssertEqual(H.peek(core, H.vsL0 + 5 * 8) & (H.A | H.D), H.A | H.D, "VS-stage PTE")
+        XCTAssertEqual(H.peek(core, H.gL0) & (H.A | H.D), H.A | H.D, "G-stage PTE")
+    }
+
+    /// Setting A in a VS-stage PTE that the G-stage maps read-only: a guest-page fault of the
+    /// original access kind (a load: 21) with htinst = the 64-bit-write pseudoinstruction.
+    func testVSStageADUpdateThroughAReadOnlyGStageMapping() throws {
+        let core = try H.run(H.program("""
+            li t0, \(1 << 21)
+            csrw medeleg, t0
+        \(Self.enterGuest)
+            li t0, \(H.vsatpSv39)
+            csrw vsatp, t0
+        \(H.enter(.vs, "guest"))
+        guest:
+            li t1, 0x5000
+            ld a0, 0(t1)
+        """)) { core in
+            H.gStage(core, leaves: [0: H.pte(H.pageA, H.gAll)], identityFlags: H.V | H.R | H.X | H.U | H.A | H.D)
+            H.poke(core, H.vsRoot + 2 * 8, H.pte(0x8000_0000, H.V | H.R | H.W | H.X | H.A | H.D))
+            H.poke(core, H.vsRoot, H.pte(H.vsL1, H.V))
+            H.poke(core, H.vsL1, H.pte(H.vsL0, H.V))
+            H.poke(core, H.vsL0 + 5 * 8, H.pte(0x80_0000_0000, H.V | H.R | H.W))
+        }
+        XCTAssertEqual(core.csr.scause, 21)
+        XCTAssertEqual(core.csr.stval, 0x5000)
+        XCTAssertEqual(core.csr.htval, (H.vsL0 + 5 * 8) >> 2)
+        XCTAssertEqual(core.csr.htinst, 0x3020)
+        XCTAssertEqual(H.peek(core, H.vsL0 + 5 * 8) & H.A, 0, "not written")
+    }
+
+    /// Sv48x4 (a profile with Sv48): the root is indexed by guest physical bits [49:39], so
+    /// GPA 2^49 + 0x20000 (root entry 1024) reaches host 0x80020000.
+    func testSv48x4() throws {
+        let root = H.gRoot, codeL2 = H.gL1, highL2 = H.gL0
+        let core = try H.run(H.program("""
+            li t0, \(9 << 60 | root >> 12)
+            csrw hgatp, t0
+            csrr s3, hgatp
+            hfence.gvma zero, zero
+        \(H.enter(.vs, "guest"))
+        guest:
+            li t1, 0x2000000020000
+            ld s2, 0(t1)
+            ecall
+        """), modes: ["sv39", "sv48"]) { core in
+            H.poke(core, root, H.pte(codeL2, H.V))
+            H.poke(core, codeL2 + 2 * 8, H.pte(0x8000_0000, H.gAll))
+            H.poke(core, root + 1024 * 8, H.pte(highL2, H.V))
+            H.poke(core, highL2, H.pte(0x8000_0000, H.gAll))
+            H.poke(core, H.pageA, 0xABCD)
+        }
+        XCTAssertEqual(core.x[19] >> 60, 9, "Sv48x4 is legal with Sv48")
+        XCTAssertEqual(core.csr.mcause, 10)
+        XCTAssertEqual(core.x[18], 0xABCD)
+    }
+
+    /// With ad-update = fault (Svade) a clear A bit faults instead of being set: at the
+    /// G-stage as a guest-page fault (21), at the VS-stage as a page fault (13).
+    func testSvadeFaultsAtBothStages() throws {
+        let program = H.program("""
+            li t0, \((1 << 13) | (1 << 21))
+            csrw medeleg, t0
+        \(Self.enterGuest)
+            li t0, \(H.vsatpSv39)
+            csrw vsatp, t0
+        \(H.enter(.vs, "guest"))
+        guest:
+            li t1, 0x5000
+            ld a0, 0(t1)
+        """)
+        for (gFlags, vsFlags, cause) in [(H.V | H.R | H.U, H.V | H.R | H.A, UInt64(21)),
+                                         (H.gAll, H.V | H.R, UInt64(13))] {
+            let core = try H.run(program, ad: .fault) { core in
+                H.gStage(core, leaves: [0: H.pte(H.pageA, gFlags)])
+                H.poke(core, H.vsRoot + 2 * 8, H.pte(0x8000_0000, H.V | H.R | H.W | H.X | H.A | H.D))
+                H.poke(core, H.vsRoot, H.pte(H.vsL1, H.V))
+                H.poke(core, H.vsL1, H.pte(H.vsL0, H.V))
+                H.poke(core, H.vsL0 + 5 * 8, H.pte(0x80_0000_0000, vsFlags))
+            }
+            XCTAssertEqual(core.csr.scause, cause)
+            XCTAssertEqual(core.csr.stval, 0x5000)
+            XCTAssertEqual(core.csr.htval, cause == 21 ? 0x80_0000_0000 >> 2 : 0)
+            XCTAssertEqual(H.peek(core, H.gL0) & H.A, gFlags & H.A, "A not set by the walk")
+            XCTAssertEqual(H.peek(core, H.vsL0 + 5 * 8) & H.A, vsFlags & H.A)
+        }
     }
 }
+

@@ -17,6 +17,14 @@ enum RVException: UInt64 {
         default: return false
         }
     }
+
+    /// Exceptions of loads, stores and AMOs.
+    static func isDataAccess(_ cause: UInt64) -> Bool {
+        switch cause {
+        case 4, 5, 6, 7, 13, 15, 21, 23: return true
+        default: return false
+        }
+    }
 }
 
 extension RISCVCore {
@@ -41,7 +49,10 @@ extension RISCVCore {
         trapGuestPhysical = 0
         trapInstruction = 0
         let fromV = virtualized
-        let gva = !interrupt && (fromV || hypervisorAccess) && RVException.tvalIsAddress(cause)
+        // GVA: tval is a guest virtual address — from V = 1, for an HLV/HSV, and for a data
+        // access M-mode makes with MPRV = 1 and MPV = 1 (translated as V = 1).
+        let guestData = privilege == .machine && mmu.dataVirtual && RVException.isDataAccess(cause)
+        let gva = !interrupt && (fromV || hypervisorAccess || guestData) && RVException.tvalIsAddress(cause)
         let causeValue = cause | (interrupt ? 1 << 63 : 0)
         var toSupervisor = false, toVS = false
         if privilege != .machine && hasSupervisor && ((interrupt ? csr.mideleg : csr.medeleg) >> cause) & 1 != 0 {

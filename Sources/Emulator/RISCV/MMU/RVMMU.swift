@@ -60,8 +60,8 @@ struct RVTLBEntry {
 /// it, so it caches PMP results as an identity mapping), and for the hypervisor extension's
 /// guest regime (V = 1, two-stage translation) VU, VS with vsstatus.SUM = 0 and with SUM = 1:
 /// host and guest translations never share a set, so V changes (guest entry and exit) only
-/// select other sets. vsatp, hgatp and vsstatus.MXR changes flush, as satp does; HFENCE.VVMA
-/// and HFENCE.GVMA flush everything. Privilege changes (traps, xRET) and
+/// select other sets. A satp change flushes the host sets, a vsatp, hgatp or vsstatus.MXR
+/// change the guest sets; HFENCE.VVMA and HFENCE.GVMA flush everything. Privilege changes (traps, xRET) and
 /// MPRV/MPP/SUM changes only select another set: nothing is flushed, and Linux's SUM toggling
 /// around every user copy costs nothing. Everything is flushed when satp, MXR or any PMP CSR
 /// changes (rare), and by SFENCE.VMA. ASIDs are not used: a satp write flushes, which is always
@@ -139,9 +139,18 @@ final class RVMMU {
         mode == .machine ? pmpLocksMachine : pmpImplemented
     }
 
+    /// The host regime's sets (U, S, S+SUM, M) and the guest regime's (VU, VS, VS+SUM).
+    static let hostSets = 0..<4
+    static let guestSets = 4..<7
+
     func flushAll() {
         tlb.update(repeating: RVTLBEntry(), count: RVMMU.entriesPerSet * RVMMU.setCount)
         holdsSuperpages = false
+    }
+
+    /// Forget one regime's translations (`holdsSuperpages` stays: the other regime may hold some).
+    func flush(sets: Range<Int>) {
+        (tlb + sets.lowerBound &* RVMMU.entriesPerSet).update(repeating: RVTLBEntry(), count: sets.count &* RVMMU.entriesPerSet)
     }
 
     /// Drop the entries that could hold virtual page `vpn`, in every set (another page sharing

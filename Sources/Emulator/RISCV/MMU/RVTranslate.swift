@@ -108,15 +108,22 @@ extension RISCVCore {
         let mxr = status & MSTATUS.MXR != 0
         let vsmxr = csr.vsstatus & MSTATUS.MXR != 0
         let pmpChanged = csr.pmpcfg != m.pmpcfgSeen || csr.pmpaddr != m.pmpaddrSeen
-        if pmpChanged || csr.satp != m.satp || mxr != m.mxr || csr.vsatp != m.vsatp || csr.hgatp != m.hgatp
-            || vsmxr != m.vsmxr {
+        // PMP and mstatus.MXR apply to both regimes; satp only to the host's; vsatp, hgatp and
+        // vsstatus.MXR only to the guest's (V = 1 and HLV/HSV).
+        let hostChanged = csr.satp != m.satp
+        let guestChanged = csr.vsatp != m.vsatp || csr.hgatp != m.hgatp || vsmxr != m.vsmxr
+        if pmpChanged || mxr != m.mxr || hostChanged || guestChanged {
             if pmpChanged { m.decodePMP(cfg: csr.pmpcfg, addr: csr.pmpaddr) }
+            if pmpChanged || mxr != m.mxr || (hostChanged && guestChanged) {
+                m.flushAll()
+            } else {
+                m.flush(sets: hostChanged ? RVMMU.hostSets : RVMMU.guestSets)
+            }
             m.satp = csr.satp
             m.mxr = mxr
             m.vsatp = csr.vsatp
             m.hgatp = csr.hgatp
             m.vsmxr = vsmxr
-            m.flushAll()
         }
         var dataMode = privilege
         var dataVirtual = virtualized
