@@ -183,6 +183,12 @@ rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
     riscv/isa-selftest/csr.c riscv/isa-selftest/traps.c riscv/isa-selftest/traps_asm.S
     riscv/isa-selftest/interrupts.c riscv/isa-selftest/interrupts_asm.S"
 
+# smp-hsm: an S-mode payload (SBI calls only, no M-mode runtime), linked at 0x80200000.
+rv_compile riscv/smp-hsm/start.S "$work/obj/rv_smp-hsm_start.o"
+rv_compile riscv/smp-hsm/smp-hsm.c "$work/obj/rv_smp-hsm_smp-hsm.o"
+ld.lld -T riscv/smp-hsm/link.ld --no-undefined --build-id=none -o "$out/riscv/smp-hsm.elf" \
+    "$work/obj/rv_smp-hsm_start.o" "$work/obj/rv_smp-hsm_smp-hsm.o" "$work/obj/rv_rt_mem.o"
+check_rv "$out/riscv/smp-hsm.elf"
 if [ "$mode" = check ]; then
     status=0
     for built in "$out"/arm/*.elf "$out"/riscv/*.elf; do
