@@ -94,7 +94,11 @@ public enum RISCVDeviceTree {
         if let device = plan.plic, let plic {
             try plicNode(fdt, plan, device, handle: plic, intcs: intcs)
         }
-        try clintNode(fdt, plan, intcs: intcs)
+        if let sswi = plan.sswi {
+            try aclintNodes(fdt, plan, sswi: sswi, intcs: intcs)
+        } else {
+            try clintNode(fdt, plan, intcs: intcs)
+        }
         try fdt.endNode()   // soc
 
         try fdt.endNode()   // root
@@ -199,6 +203,45 @@ public enum RISCVDeviceTree {
         try fdt.interruptsExtended(lines)
         try fdt.reg(regions(plan.clint))
         try fdt.property("compatible", strings: ["sifive,clint0", "riscv,clint0"])
+        try fdt.endNode()
+    }
+
+    /// With an ACLINT SSWI (QEMU virt `aclint=on`) QEMU 7.2 describes the CLINT window as the
+    /// ACLINT devices it is (`create_fdt_socket_aclint`): `mswi@…` (the first 16 KiB, machine
+    /// software interrupts), `mtimer@…` (the rest: MTIME, then MTIMECMP) and `sswi@…`
+    /// (supervisor software interrupts, 3 = IRQ_S_SOFT 1), in the blob in the reverse of the
+    /// order QEMU creates them, properties as QEMU's blob has them.
+    private static func aclintNodes(_ fdt: DeviceTreeBuilder, _ plan: RISCVDeviceTreePlan,
+                                    sswi: RISCVDeviceTreePlan.Device, intcs: [Phandle]) throws {
+        let swiSize: UInt64 = 0x4000          // RISCV_ACLINT_SWI_SIZE
+        let mtimeOffset: UInt64 = 0x7FF8      // RISCV_ACLINT_DEFAULT_MTIME (from the MTIMER base)
+        let supervisorSoftware: UInt32 = 1
+        func lines(_ cause: UInt32) -> [InterruptSpecifier] {
+            intcs.map { InterruptSpecifier(controller: $0, cells: [cause]) }
+        }
+        let clint = plan.clint.spec.regions[0]
+
+        try fdt.beginNode(RISCVDeviceTreePlan.nodeName(sswi))
+        try fdt.property("#interrupt-cells", u32: 0)
+        try fdt.property("interrupt-controller")
+        try fdt.interruptsExtended(lines(supervisorSoftware))
+        try fdt.reg(regions(sswi))
+        try fdt.property("compatible", string: "riscv,aclint-sswi")
+        try fdt.endNode()
+
+        let mtimer = clint.base &+ swiSize, mtimerSize = clint.size &- swiSize
+        try fdt.beginNode("mtimer@\(String(mtimer, radix: 16))")
+        try fdt.interruptsExtended(lines(machineTimer))
+        try fdt.reg([(mtimer &+ mtimeOffset, mtimerSize &- mtimeOffset), (mtimer, mtimeOffset)])
+        try fdt.property("compatible", string: "riscv,aclint-mtimer")
+        try fdt.endNode()
+
+        try fdt.beginNode("mswi@\(String(clint.base, radix: 16))")
+        try fdt.property("#interrupt-cells", u32: 0)
+        try fdt.property("interrupt-controller")
+        try fdt.interruptsExtended(lines(machineSoftware))
+        try fdt.reg([(clint.base, swiSize)])
+        try fdt.property("compatible", string: "riscv,aclint-mswi")
         try fdt.endNode()
     }
 

@@ -2,8 +2,9 @@ import Images
 
 /// The M-mode firmware given with `--bios FILE`, as QEMU 7.2 takes `-bios FILE`
 /// (`hw/riscv/boot.c` riscv_load_firmware): an ELF executable is loaded at its segments'
-/// physical addresses and entered at e_entry; any other file is a raw image placed at the base
-/// of RAM and entered there (`firmware_load_addr`, the DRAM base on virt and sifive_u).
+/// physical addresses (which must lie in the machine's main RAM) and entered at e_entry; any
+/// other file is a raw image placed at the base of RAM and entered there (`firmware_load_addr`,
+/// the DRAM base on virt and sifive_u).
 ///
 /// hetboot tells the two apart by the ELF magic. A file without it is taken as a raw image only
 /// when its name ends in `.bin`, as Debian ships `fw_dynamic.bin`: QEMU would load a text file or
@@ -22,10 +23,10 @@ struct RISCVFirmwareImage {
 
     static let expected = "expected an RV64 little-endian ELF executable or a raw firmware image named *.bin, as QEMU's -bios takes"
 
-    /// Read and check the firmware for `machine`: ELF segments must lie in the machine's RAM or
-    /// ROM, clear of the reset vector and fw_dynamic_info (`reserved`); a raw image must fit the
-    /// main RAM.
-    static func load(path: String, machine: RISCVMachine, reserved: (base: UInt64, size: UInt64)?) throws -> RISCVFirmwareImage {
+    /// Read and check the firmware for `machine`: an ELF's segments must lie in the main RAM
+    /// (hetboot fetches instructions from there only; QEMU would also load an ELF into its ROM),
+    /// a raw image must fit it.
+    static func load(path: String, machine: RISCVMachine) throws -> RISCVFirmwareImage {
         let ram = machine.ram
         let name = machine.spec.name
         guard try RawImage.hasELFMagic(path: path) else {
@@ -39,17 +40,7 @@ struct RISCVFirmwareImage {
                                       symbols: SymbolTable([]))
         }
         let image = try ImageLoader.load(path: path)
-        var memory = [(base: ram.base, size: ram.size)]
-        for rom in machine.spec.devices where rom.kind == "mrom" {
-            for region in rom.regions { memory.append((region.base, region.size)) }
-        }
-        try image.check(machine: .riscv, is64Bit: true, ram: memory, machineName: name)
-        if let reserved {
-            for (i, s) in image.segments.enumerated()
-            where s.physicalAddress < reserved.base &+ reserved.size && reserved.base < s.physicalAddress &+ s.memorySize {
-                throw ImageError(path: path, message: "segment \(i) (0x\(String(s.physicalAddress, radix: 16))..0x\(String(s.physicalAddress &+ s.memorySize, radix: 16))) overlaps the reset vector and fw_dynamic_info at 0x\(String(reserved.base, radix: 16))..0x\(String(reserved.base &+ reserved.size, radix: 16)); \(expected)")
-            }
-        }
+        try image.check(machine: .riscv, is64Bit: true, ram: [(base: ram.base, size: ram.size)], machineName: name)
         return RISCVFirmwareImage(path: path, entry: image.entry,
                                   segments: image.segments.map { Segment(address: $0.physicalAddress, data: $0.data, memorySize: $0.memorySize) },
                                   symbols: image.symbols)

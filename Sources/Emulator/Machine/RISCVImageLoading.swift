@@ -14,8 +14,7 @@ extension RISCVMachine {
         let rom = spec.devices.first(where: { $0.kind == "mrom" })?.regions.first
         var firmware: RISCVFirmwareImage?
         if case .file(let path) = spec.boot.firmware {
-            firmware = try RISCVFirmwareImage.load(path: path, machine: self,
-                                                   reserved: rom.map { ($0.base, RISCVMachine.resetVectorAndInfoSize) })
+            firmware = try RISCVFirmwareImage.load(path: path, machine: self)
         }
         try image.check(machine: .riscv, is64Bit: true, ram: [(base: ram.base, size: ram.size)],
                         machineName: spec.name)
@@ -25,7 +24,10 @@ extension RISCVMachine {
             for (i, s) in image.segments.enumerated() where firmware.overlaps(s.physicalAddress, s.memorySize) {
                 throw MachineError(file: image.path, message: "segment \(i) (\(Self.hex(s.physicalAddress))..\(Self.hex(s.physicalAddress &+ s.memorySize))) overlaps the firmware \(firmware.path); expected a payload linked clear of it (OpenSBI's fw_dynamic payloads start at 0x80200000)")
             }
-            for segment in firmware.segments { place(segment.data, at: segment.address, memorySize: segment.memorySize) }
+            for segment in firmware.segments {
+                ram.zero(at: segment.address, length: segment.memorySize)
+                ram.load(segment.data, at: segment.address)
+            }
         }
         for segment in image.segments {
             ram.zero(at: segment.physicalAddress, length: segment.memorySize)
@@ -65,22 +67,6 @@ extension RISCVMachine {
             }
         }
         boot(entry: firmware?.entry ?? image.entry, deviceTree: treeAddress, dynamicInfo: info)
-    }
-
-    /// Copy a firmware segment to RAM or, through the bus, to the ROM it was checked to lie in,
-    /// zero-filling its tail (p_memsz beyond p_filesz).
-    private func place(_ data: [UInt8], at address: UInt64, memorySize: UInt64) {
-        if ram.contains(address, length: memorySize) {
-            ram.zero(at: address, length: memorySize)
-            ram.load(data, at: address)
-            return
-        }
-        var offset: UInt64 = 0
-        while offset < memorySize {
-            let byte = offset < UInt64(data.count) ? UInt64(data[Int(offset)]) : 0
-            _ = bus.write(address &+ offset, size: 1, value: byte, cpu: 0)
-            offset += 1
-        }
     }
 
     static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
