@@ -124,7 +124,7 @@ struct MachineBuilder {
             boot: boot,
             options: chosen.map { MachineOption(name: $0.option.name, allowed: $0.option.values.map(\.value),
                                                 value: $0.value.value) },
-            smp: machine.smp)
+            smp: machine.smp, deviceTreeRoot: machine.deviceTreeRoot)
     }
 
     // MARK: Options, --smp and the profile list

@@ -25,6 +25,12 @@
 ///     properties = { spis = 160 }    # optional: integer parameters of the model
 ///     when = "aclint=on"             # optional: the device exists only with that option value
 ///
+///     [device-tree]                  # rv64 only, optional: the root of the generated DT
+///     model = "SiFive HiFive Unmatched A00"       # (default: QEMU virt's)
+///     compatible = ["sifive,fu740-c000", "sifive,fu740"]
+///     # and in a [[devices]] table (rv64): compatible = ["…"], its node's list instead of the
+///     # model's usual one
+///
 ///     [boot]                         # every key of the architecture required
 ///     entry-mode = "hyp"             # armv7-a: svc | hyp | mon; rv64: machine | supervisor
 ///     security = "non-secure"        # ARM only: secure | non-secure
@@ -115,9 +121,10 @@ struct MachineFile {
     var boot: BootProtocol
     var options: [Option]
     var smp: SMPRange?
+    var deviceTreeRoot: DeviceTreeRoot?
 
     static let topLevelKeys = ["name", "description", "architecture", "clusters", "ram", "devices", "boot",
-                               "options", "smp"]
+                               "options", "smp", "device-tree"]
     static let bootKeys = ["entry-mode", "security", "secondaries", "psci-conduit", "semihosting", "firmware"]
 
     /// The keys a [boot] table of the architecture gives.
@@ -176,9 +183,17 @@ struct MachineFile {
             }
         }
 
+        var deviceTreeRoot: DeviceTreeRoot?
+        if let tree = try root.table("device-tree") {
+            guard architecture == .rv64 else { throw tree.error("a RISC-V device-tree setting; remove it for armv7-a") }
+            try tree.allowOnly(["model", "compatible"])
+            let compatible = try tree.stringArray("compatible") ?? []
+            guard !compatible.isEmpty else { throw tree.error("compatible", "missing or empty; expected the board's compatible strings") }
+            deviceTreeRoot = DeviceTreeRoot(model: try tree.requiredString("model"), compatible: compatible)
+        }
         return MachineFile(file: file, name: name, description: description, architecture: architecture,
                            clusters: clusters, ram: ram, devices: devices, deviceConditions: conditions, boot: boot,
-                           options: options, smp: smp)
+                           options: options, smp: smp, deviceTreeRoot: deviceTreeRoot)
     }
 
     // MARK: Cores
@@ -259,7 +274,7 @@ struct MachineFile {
         var devices: [DeviceSpec] = []
         var conditions: [DeviceCondition] = []
         for table in tables {
-            try table.allowOnly(["name", "kind", "regions", "interrupts", "properties", "when"])
+            try table.allowOnly(["name", "kind", "regions", "interrupts", "properties", "when", "compatible"])
             let name = try table.requiredString("name")
             guard !name.isEmpty else { throw table.error("name", "empty; expected a name") }
             if devices.contains(where: { $0.name == name }) {
@@ -295,8 +310,12 @@ struct MachineFile {
                 }
                 conditions.append(DeviceCondition(index: devices.count, device: name, option: String(parts[0]), value: String(parts[1])))
             }
+            let compatible = try table.stringArray("compatible") ?? []
+            if !compatible.isEmpty, architecture != .rv64 {
+                throw table.error("compatible", "a RISC-V device-tree setting; remove it for armv7-a")
+            }
             devices.append(DeviceSpec(name: name, kind: kind, regions: regions, interrupts: interrupts,
-                                      properties: properties))
+                                      properties: properties, compatible: compatible))
         }
         return (devices, conditions)
     }

@@ -32,3 +32,30 @@ final class DeviceConditionTests: XCTestCase {
         }
     }
 }
+
+/// `[device-tree]` and devices' `compatible`: the board a RISC-V machine's device tree names.
+final class DeviceTreeIdentityTests: XCTestCase {
+    func testFU740NamesTheHiFiveUnmatched() throws {
+        let fu740 = try shippedStore().machine("fu740")
+        XCTAssertEqual(fu740.deviceTreeRoot?.compatible, ["sifive,hifive-unmatched-a00", "sifive,fu740-c000", "sifive,fu740"])
+        XCTAssertEqual(fu740.device(kind: "sifive-uart")?.compatible, ["sifive,fu740-c000-uart", "sifive,uart0"])
+        XCTAssertNil(try shippedStore().machine("virt-riscv").deviceTreeRoot)
+    }
+
+    func testARMMachineTakesNoDeviceTreeTable() throws {
+        let scratch = try ScratchProfiles()
+        defer { scratch.remove() }
+        try scratch.copyShippedCores()
+        let text = try scratch.shippedText("machines/vexpress-a15.toml")
+        try scratch.machine("vexpress-a15", text + "\n[device-tree]\nmodel = \"x\"\ncompatible = [\"y\"]\n")
+        assertProfileError(file: scratch.path(machine: "vexpress-a15"), key: "device-tree", contains: ["RISC-V"]) {
+            _ = try scratch.store().machine("vexpress-a15")
+        }
+        var rv = try scratch.shippedText("machines/fu740.toml")
+        rv = rv.replacingOccurrences(of: "compatible = [\"sifive,hifive-unmatched-a00\", \"sifive,fu740-c000\", \"sifive,fu740\"]", with: "compatible = []")
+        try scratch.machine("fu740", rv)
+        assertProfileError(file: scratch.path(machine: "fu740"), key: "device-tree.compatible", contains: ["empty"]) {
+            _ = try scratch.store().machine("fu740")
+        }
+    }
+}

@@ -54,8 +54,9 @@ public enum RISCVDeviceTree {
         try fdt.beginNode("")
         try fdt.property("#address-cells", u32: 2)
         try fdt.property("#size-cells", u32: 2)
-        try fdt.property("compatible", string: compatible)
-        try fdt.property("model", string: model)
+        // A board the machine file names (`[device-tree]`, e.g. fu740) instead of QEMU virt.
+        try fdt.property("compatible", strings: machine.deviceTreeRoot?.compatible ?? [compatible])
+        try fdt.property("model", string: machine.deviceTreeRoot?.model ?? model)
 
         try fdt.beginNode("chosen")
         if let bootargs, !bootargs.isEmpty { try fdt.property("bootargs", string: bootargs) }
@@ -163,7 +164,7 @@ public enum RISCVDeviceTree {
             try fdt.property("clock-frequency", u32: ns16550Clock)
         }
         try fdt.reg(regions(uart))
-        try fdt.property("compatible", string: uart.spec.kind == "ns16550a" ? "ns16550a" : "sifive,uart0")
+        try fdt.property("compatible", strings: compatibles(uart, uart.spec.kind == "ns16550a" ? ["ns16550a"] : ["sifive,uart0"]))
         try fdt.endNode()
     }
 
@@ -186,7 +187,7 @@ public enum RISCVDeviceTree {
         try fdt.reg(regions(device))
         try fdt.interruptsExtended(contexts)
         try fdt.property("interrupt-controller")
-        try fdt.property("compatible", strings: ["sifive,plic-1.0.0", "riscv,plic0"])
+        try fdt.property("compatible", strings: compatibles(device, ["sifive,plic-1.0.0", "riscv,plic0"]))
         try fdt.property("#address-cells", u32: 0)
         try fdt.property("#interrupt-cells", u32: 1)
         try fdt.endNode()
@@ -202,7 +203,7 @@ public enum RISCVDeviceTree {
         try fdt.beginNode(RISCVDeviceTreePlan.nodeName(plan.clint))
         try fdt.interruptsExtended(lines)
         try fdt.reg(regions(plan.clint))
-        try fdt.property("compatible", strings: ["sifive,clint0", "riscv,clint0"])
+        try fdt.property("compatible", strings: compatibles(plan.clint, ["sifive,clint0", "riscv,clint0"]))
         try fdt.endNode()
     }
 
@@ -255,6 +256,11 @@ public enum RISCVDeviceTree {
         try fdt.property("regmap", u32: regmap.value)
         try fdt.property("compatible", string: compatible)
         try fdt.endNode()
+    }
+
+    /// The device's `compatible` from the machine file, else the model's usual list.
+    private static func compatibles(_ device: RISCVDeviceTreePlan.Device, _ usual: [String]) -> [String] {
+        device.spec.compatible.isEmpty ? usual : device.spec.compatible
     }
 
     private static func regions(_ device: RISCVDeviceTreePlan.Device) -> [(address: UInt64, size: UInt64)] {

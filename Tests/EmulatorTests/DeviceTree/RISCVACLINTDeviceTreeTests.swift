@@ -47,3 +47,33 @@ final class RISCVACLINTDeviceTreeTests: XCTestCase {
         XCTAssertNil(DeviceTree.cells(blob, path: "/soc/mswi@2000000", name: "reg"))
     }
 }
+
+/// A machine file that names its board (`[device-tree]`, devices' `compatible`) gets that root
+/// and those nodes — fu740 as the HiFive Unmatched, so that OpenSBI's generic platform matches
+/// "sifive,fu740-c000" as on the board; QEMU virt's otherwise.
+final class RISCVBoardDeviceTreeTests: XCTestCase {
+    func testBoardRootAndDeviceCompatibles() throws {
+        var devices = RISCVDeviceTreeTests.devices
+        devices[2] = RISCVDeviceTreeTests.device("uart0", "sifive-uart", 0x1001_0000, 0x1000, interrupts: [39])
+        devices[2].compatible = ["sifive,fu740-c000-uart", "sifive,uart0"]
+        var machine = RISCVDeviceTreeTests.machine(devices: devices)
+        machine.deviceTreeRoot = DeviceTreeRoot(model: "SiFive HiFive Unmatched A00",
+                                                compatible: ["sifive,hifive-unmatched-a00", "sifive,fu740-c000", "sifive,fu740"])
+        let blob = try RISCVDeviceTree.build(machine: machine, bootargs: nil)
+        try DeviceTree.validate(blob)
+        XCTAssertEqual(DeviceTree.strings(blob, path: "/", name: "compatible"),
+                       ["sifive,hifive-unmatched-a00", "sifive,fu740-c000", "sifive,fu740"])
+        XCTAssertEqual(DeviceTree.strings(blob, path: "/", name: "model"), ["SiFive HiFive Unmatched A00"])
+        XCTAssertEqual(DeviceTree.strings(blob, path: "/soc/serial@10010000", name: "compatible"),
+                       ["sifive,fu740-c000-uart", "sifive,uart0"])
+        // Devices without a list keep the model's usual one.
+        XCTAssertEqual(DeviceTree.strings(blob, path: "/soc/plic@c000000", name: "compatible"),
+                       ["sifive,plic-1.0.0", "riscv,plic0"])
+    }
+
+    func testVirtKeepsQEMUsRoot() throws {
+        let blob = try RISCVDeviceTree.build(machine: RISCVDeviceTreeTests.machine(), bootargs: nil)
+        XCTAssertEqual(DeviceTree.strings(blob, path: "/", name: "compatible"), ["riscv-virtio"])
+        XCTAssertEqual(DeviceTree.strings(blob, path: "/", name: "model"), ["riscv-virtio,qemu"])
+    }
+}
