@@ -28,7 +28,8 @@
 #include <stdint.h>
 
 #define MAX_HARTS 8
-#define WAIT_LIMIT 20000000ul /* polls before a wait is declared failed */
+#define WAIT_LIMIT 100000000ul /* polls before a wait is declared failed: QEMU runs harts on
+                                    * host threads, which a loaded host may not run for a while */
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
 #define SBI_EXT_LEGACY_SHUTDOWN 0x08
