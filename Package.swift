@@ -33,7 +33,8 @@ let package = Package(
         .testTarget(name: "ProfilesTests", dependencies: ["Profiles"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images"], exclude: ["Fixtures"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Profiles", "Images"]),
-        .testTarget(name: "HetbootTests", dependencies: ["hetboot", "Emulator", "Reports", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .testTarget(name: "HetbootTests", dependencies: ["hetboot", "Emulator", "Reports", .product(name: "TOMLKit", package: "TOMLKit")],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -99,6 +99,7 @@ check_a32() {
 
 image hello "arm/hello/hello.c"
 image smp-boot "arm/smp-boot/smp-boot.c"
+image hyp-stub "arm/hyp-stub/hyp-stub.c arm/hyp-stub/stub.S"
 image bench "common/bench/bench.c" -Iarm/runtime -DROUNDS=192
 image bench-small "common/bench/bench.c" -Iarm/runtime -DROUNDS=1
 image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
@@ -197,6 +198,12 @@ rv_image isa-selftest "riscv/isa-selftest/main.c riscv/isa-selftest/framework.c
 # The hypervisor extension's CSRs and HFENCE need _h in -march (still no F/D/V).
 rv_image hyp-init "riscv/hyp-init/hyp-init.c riscv/hyp-init/hyp.S" "" -march=rv64imac_h
 
+# smp-hsm: an S-mode payload (SBI calls only, no M-mode runtime), linked at 0x80200000.
+rv_compile riscv/smp-hsm/start.S "$work/obj/rv_smp-hsm_start.o"
+rv_compile riscv/smp-hsm/smp-hsm.c "$work/obj/rv_smp-hsm_smp-hsm.o"
+ld.lld -T riscv/smp-hsm/link.ld --no-undefined --build-id=none -o "$out/riscv/smp-hsm.elf" \
+    "$work/obj/rv_smp-hsm_start.o" "$work/obj/rv_smp-hsm_smp-hsm.o" "$work/obj/rv_rt_mem.o"
+check_rv "$out/riscv/smp-hsm.elf"
 if [ "$mode" = check ]; then
     status=0
     for built in "$out"/arm/*.elf "$out"/riscv/*.elf; do

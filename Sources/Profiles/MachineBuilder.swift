@@ -114,11 +114,17 @@ struct MachineBuilder {
         try checkBoot(boot, cores: cores, chosen: chosen)
         return MachineDescription(
             name: machine.name, description: machine.description, file: machine.file,
-            architecture: machine.architecture, cores: cores, ram: machine.ram, devices: machine.devices,
+            architecture: machine.architecture, cores: cores, ram: machine.ram,
+            devices: machine.devices.filter { device in
+                // `when = "option=value"`: only while that option has that value.
+                machine.deviceConditions.allSatisfy { c in
+                    c.device != device.name || chosen.contains { $0.option.name == c.option && $0.value.value == c.value }
+                }
+            },
             boot: boot,
             options: chosen.map { MachineOption(name: $0.option.name, allowed: $0.option.values.map(\.value),
                                                 value: $0.value.value) },
-            smp: machine.smp)
+            smp: machine.smp, deviceTreeRoot: machine.deviceTreeRoot)
     }
 
     // MARK: Options, --smp and the profile list

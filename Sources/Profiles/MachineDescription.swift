@@ -16,10 +16,14 @@ public struct MachineDescription: Sendable, Equatable {
     public var options: [MachineOption]
     /// `-smp` limits: `nil` when the core list is fixed (e.g. TC2).
     public var smp: SMPRange?
+    /// RISC-V: the device tree's root `model` and `compatible` (`[device-tree]`), nil for QEMU
+    /// virt's ("riscv-virtio,qemu", "riscv-virtio").
+    public var deviceTreeRoot: DeviceTreeRoot?
 
     public init(name: String, description: String, file: String, architecture: Architecture,
                 cores: [CoreSlot], ram: [MemoryRegion], devices: [DeviceSpec], boot: BootProtocol,
-                options: [MachineOption], smp: SMPRange?) {
+                options: [MachineOption], smp: SMPRange?, deviceTreeRoot: DeviceTreeRoot? = nil) {
+        self.deviceTreeRoot = deviceTreeRoot
         self.name = name
         self.description = description
         self.file = file
@@ -84,9 +88,12 @@ public struct DeviceSpec: Sendable, Equatable {
     public var regions: [MemoryRegion]
     public var interrupts: [Int]
     public var properties: [NamedValue]
+    /// RISC-V: the device tree node's `compatible` list; empty = the model's usual one.
+    public var compatible: [String]
 
     public init(name: String, kind: String, regions: [MemoryRegion], interrupts: [Int],
-                properties: [NamedValue]) {
+                properties: [NamedValue], compatible: [String] = []) {
+        self.compatible = compatible
         self.name = name
         self.kind = kind
         self.regions = regions
@@ -95,6 +102,17 @@ public struct DeviceSpec: Sendable, Equatable {
     }
 
     public func property(_ name: String) -> UInt64? { properties.first { $0.name == name }?.value }
+}
+
+/// The root of a RISC-V machine's device tree: what board this is, for software that tells
+/// boards apart by it (OpenSBI's generic platform, Linux).
+public struct DeviceTreeRoot: Sendable, Equatable {
+    public var model: String
+    public var compatible: [String]
+    public init(model: String, compatible: [String]) {
+        self.model = model
+        self.compatible = compatible
+    }
 }
 
 /// How the machine's firmware enters the cores.

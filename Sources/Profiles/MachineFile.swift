@@ -23,6 +23,13 @@
 ///     regions = [ { name = "gicd", base = 0x2C001000, size = 0x1000 } ]   # optional
 ///     interrupts = [29, 30]          # optional: interrupt IDs the device drives
 ///     properties = { spis = 160 }    # optional: integer parameters of the model
+///     when = "aclint=on"             # optional: the device exists only with that option value
+///
+///     [device-tree]                  # rv64 only, optional: the root of the generated DT
+///     model = "SiFive HiFive Unmatched A00"       # (default: QEMU virt's)
+///     compatible = ["sifive,fu740-c000", "sifive,fu740"]
+///     # and in a [[devices]] table (rv64): compatible = ["…"], its node's list instead of the
+///     # model's usual one
 ///
 ///     [boot]                         # every key of the architecture required
 ///     entry-mode = "hyp"             # armv7-a: svc | hyp | mon; rv64: machine | supervisor
@@ -90,6 +97,14 @@ struct MachineFile {
         var label: String
     }
 
+    struct DeviceCondition {
+        /// `devices[index]`, for errors.
+        var index: Int
+        var device: String
+        var option: String
+        var value: String
+    }
+
     struct Option {
         var name: String
         var defaultValue: String
@@ -103,12 +118,15 @@ struct MachineFile {
     var clusters: [Cluster]
     var ram: [MemoryRegion]
     var devices: [DeviceSpec]
+    /// `devices[i].when`: a device that exists only while an option has a value.
+    var deviceConditions: [DeviceCondition]
     var boot: BootProtocol
     var options: [Option]
     var smp: SMPRange?
+    var deviceTreeRoot: DeviceTreeRoot?
 
     static let topLevelKeys = ["name", "description", "architecture", "clusters", "ram", "devices", "boot",
-                               "options", "smp"]
+                               "options", "smp", "device-tree"]
     static let bootKeys = ["entry-mode", "security", "secondaries", "psci-conduit", "semihosting", "firmware"]
 
     /// The keys a [boot] table of the architecture gives.
@@ -147,7 +165,7 @@ struct MachineFile {
         let smp = try readSMP(root)
         let clusters = try readClusters(root, smp: smp)
         let ram = try readRAM(root)
-        let devices = try readDevices(root, architecture: architecture)
+        let (devices, conditions) = try readDevices(root, architecture: architecture)
         try MemoryMap.checkNoOverlap(ram: ram, devices: devices, architecture: architecture, file: file)
 
         guard let bootTable = try root.table("boot") else {
@@ -158,9 +176,26 @@ struct MachineFile {
         if let mix = smp?.mixOption, options.contains(where: { $0.name == mix }) {
             throw root.error("smp.mix-option", "\"\(mix)\" is also an [options] table; expected a name of its own")
         }
+        for condition in conditions {
+            guard let option = options.first(where: { $0.name == condition.option }),
+                  option.values.contains(where: { $0.value == condition.value }) else {
+                let known = options.flatMap { o in o.values.map { "\(o.name)=\($0.value)" } }
+                throw ProfileError(file: file, key: "devices[\(condition.index)].when",
+                                   message: "\"\(condition.option)=\(condition.value)\" is not an option value of this machine; expected one of \(known.isEmpty ? "none (it has no options)" : known.joined(separator: ", "))")
+            }
+        }
 
+        var deviceTreeRoot: DeviceTreeRoot?
+        if let tree = try root.table("device-tree") {
+            guard architecture == .rv64 else { throw tree.error("a RISC-V device-tree setting; remove it for armv7-a") }
+            try tree.allowOnly(["model", "compatible"])
+            let compatible = try tree.stringArray("compatible") ?? []
+            guard !compatible.isEmpty else { throw tree.error("compatible", "missing or empty; expected the board's compatible strings") }
+            deviceTreeRoot = DeviceTreeRoot(model: try tree.requiredString("model"), compatible: compatible)
+        }
         return MachineFile(file: file, name: name, description: description, architecture: architecture,
-                           clusters: clusters, ram: ram, devices: devices, boot: boot, options: options, smp: smp)
+                           clusters: clusters, ram: ram, devices: devices, deviceConditions: conditions, boot: boot,
+                           options: options, smp: smp, deviceTreeRoot: deviceTreeRoot)
     }
 
     // MARK: Cores
@@ -235,12 +270,13 @@ struct MachineFile {
         return MemoryRegion(name: name, base: base, size: size)
     }
 
-    static func readDevices(_ root: TableReader, architecture: Architecture) throws -> [DeviceSpec] {
-        guard let tables = try root.tables("devices") else { return [] }
+    static func readDevices(_ root: TableReader, architecture: Architecture) throws -> ([DeviceSpec], [DeviceCondition]) {
+        guard let tables = try root.tables("devices") else { return ([], []) }
         let maxInterrupt = architecture == .armv7a ? 1019 : 4095   // GICv2 INTIDs end at 1019
         var devices: [DeviceSpec] = []
+        var conditions: [DeviceCondition] = []
         for table in tables {
-            try table.allowOnly(["name", "kind", "regions", "interrupts", "properties"])
+            try table.allowOnly(["name", "kind", "regions", "interrupts", "properties", "when", "compatible"])
             let name = try table.requiredString("name")
             guard !name.isEmpty else { throw table.error("name", "empty; expected a name") }
             if devices.contains(where: { $0.name == name }) {
@@ -269,10 +305,21 @@ struct MachineFile {
                     properties.append(NamedValue(name: key, value: try props.requiredUInt64(key)))
                 }
             }
+            if let when = try table.string("when") {
+                let parts = when.split(separator: "=", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw table.error("when", "\"\(when)\" is not option=value")
+                }
+                conditions.append(DeviceCondition(index: devices.count, device: name, option: String(parts[0]), value: String(parts[1])))
+            }
+            let compatible = try table.stringArray("compatible") ?? []
+            if !compatible.isEmpty, architecture != .rv64 {
+                throw table.error("compatible", "a RISC-V device-tree setting; remove it for armv7-a")
+            }
             devices.append(DeviceSpec(name: name, kind: kind, regions: regions, interrupts: interrupts,
-                                      properties: properties))
+                                      properties: properties, compatible: compatible))
         }
-        return devices
+        return (devices, conditions)
     }
 
     // MARK: Boot and options

@@ -88,7 +88,7 @@ public final class ProfileStore {
         if let bios {
             guard machine.architecture == .rv64 else {
                 throw ProfileError(file: machine.file, key: "--bios",
-                                   message: "\(machine.name) is \(machine.architecture.rawValue); --bios (none, sbi or a firmware file) is for rv64 machines")
+                                   message: "\(bios): \(machine.name) is \(machine.architecture.rawValue); --bios (none, sbi or a firmware file) is for rv64 machines")
             }
             firmware = try Self.firmware(bios: bios)
         }

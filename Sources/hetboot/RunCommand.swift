@@ -24,7 +24,7 @@ extension Hetboot {
         @Option(name: .long, help: "Number of cores, for machines whose core count can change.")
         var smp: Int?
 
-        @Option(name: .long, help: "RISC-V firmware: none (the image starts in M-mode on every hart, as QEMU's -bios none) or sbi (hetboot's SBI firmware: the image is an S-mode payload).")
+        @Option(name: .long, help: "RISC-V firmware: none (the image starts in M-mode on every hart, as QEMU's -bios none), sbi (hetboot's SBI firmware: the image is an S-mode payload) or FILE (an M-mode firmware ELF or raw .bin, e.g. OpenSBI's fw_dynamic, started on every hart with the image as its payload, as QEMU's -bios FILE -kernel IMAGE).")
         var bios: String?
 
         @Option(name: .long, help: "Instructions a core runs before the next one gets its turn.")
@@ -43,9 +43,6 @@ extension Hetboot {
             let store = try openProfiles(profiles)
             let spec: MachineDescription
             do { spec = try store.machine(machine, smp: smp, bios: bios) } catch { throw InputError(error) }
-            if case .file = spec.boot.firmware {
-                throw InputError("--bios \(bios ?? ""): loading a firmware image (OpenSBI) is not implemented yet; use --bios none or --bios sbi")
-            }
             let loaded: LoadedImage
             do { loaded = try ImageLoader.load(path: image) } catch { throw InputError(error) }
             let m: EmulatedMachine

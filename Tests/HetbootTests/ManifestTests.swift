@@ -10,6 +10,8 @@ final class ManifestTests: XCTestCase {
         var path: String
         var machine: String
         var smp: Int?
+        /// `--bios`: none, sbi or a firmware file.
+        var bios: String?
         var outcome: String
         var console: [String]
     }
@@ -23,7 +25,7 @@ final class ManifestTests: XCTestCase {
             let path = "images/" + (image["path"]?.string ?? "")
             for c in image["case"]?.array?.compactMap({ $0.table }) ?? [] {
                 cases.append(Case(image: name, path: path, machine: c["machine"]?.string ?? "",
-                                  smp: c["smp"]?.int, outcome: c["outcome"]?.string ?? "",
+                                  smp: c["smp"]?.int, bios: c["bios"]?.string, outcome: c["outcome"]?.string ?? "",
                                   console: c["console"]?.array?.compactMap { $0.string } ?? []))
             }
         }
@@ -49,10 +51,16 @@ final class ManifestTests: XCTestCase {
             XCTAssertEqual(c.outcome, "pass", "\(c.image): only 'pass' cases exist so far")
             var args = ["run", c.path, "--machine", c.machine]
             if let smp = c.smp { args += ["--smp", String(smp)] }
+            if let bios = c.bios { args += ["--bios", bios] }
+            let label = "\(c.image) on \(c.machine)\(c.smp.map { " smp \($0)" } ?? "")\(c.bios.map { " --bios \($0)" } ?? "")"
+            if let bios = c.bios, bios != "none", bios != "sbi", !FileManager.default.fileExists(atPath: bios) {
+                print("SKIPPED manifest case \(label): the firmware file \(bios) is not installed (Debian package opensbi)")
+                continue
+            }
             let r = try CLI.run(args)
-            let label = "\(c.image) on \(c.machine)\(c.smp.map { " smp \($0)" } ?? "")"
             XCTAssertEqual(r.status, 0, "\(label):\n\(r.stdout)\(r.stderr)")
-            var remaining = r.lines[...]
+            var remaining = r.textLines[...]   // OpenSBI's console writes CR LF
+
             for expected in c.console {
                 guard let at = remaining.firstIndex(of: expected) else {
                     XCTFail("\(label): line \"\(expected)\" missing or out of order in:\n\(r.stdout)")

@@ -54,8 +54,9 @@ public enum RISCVDeviceTree {
         try fdt.beginNode("")
         try fdt.property("#address-cells", u32: 2)
         try fdt.property("#size-cells", u32: 2)
-        try fdt.property("compatible", string: compatible)
-        try fdt.property("model", string: model)
+        // A board the machine file names (`[device-tree]`, e.g. fu740) instead of QEMU virt.
+        try fdt.property("compatible", strings: machine.deviceTreeRoot?.compatible ?? [compatible])
+        try fdt.property("model", string: machine.deviceTreeRoot?.model ?? model)
 
         try fdt.beginNode("chosen")
         if let bootargs, !bootargs.isEmpty { try fdt.property("bootargs", string: bootargs) }
@@ -94,7 +95,11 @@ public enum RISCVDeviceTree {
         if let device = plan.plic, let plic {
             try plicNode(fdt, plan, device, handle: plic, intcs: intcs)
         }
-        try clintNode(fdt, plan, intcs: intcs)
+        if let sswi = plan.sswi {
+            try aclintNodes(fdt, plan, sswi: sswi, intcs: intcs)
+        } else {
+            try clintNode(fdt, plan, intcs: intcs)
+        }
         try fdt.endNode()   // soc
 
         try fdt.endNode()   // root
@@ -159,7 +164,7 @@ public enum RISCVDeviceTree {
             try fdt.property("clock-frequency", u32: ns16550Clock)
         }
         try fdt.reg(regions(uart))
-        try fdt.property("compatible", string: uart.spec.kind == "ns16550a" ? "ns16550a" : "sifive,uart0")
+        try fdt.property("compatible", strings: compatibles(uart, uart.spec.kind == "ns16550a" ? ["ns16550a"] : ["sifive,uart0"]))
         try fdt.endNode()
     }
 
@@ -182,7 +187,7 @@ public enum RISCVDeviceTree {
         try fdt.reg(regions(device))
         try fdt.interruptsExtended(contexts)
         try fdt.property("interrupt-controller")
-        try fdt.property("compatible", strings: ["sifive,plic-1.0.0", "riscv,plic0"])
+        try fdt.property("compatible", strings: compatibles(device, ["sifive,plic-1.0.0", "riscv,plic0"]))
         try fdt.property("#address-cells", u32: 0)
         try fdt.property("#interrupt-cells", u32: 1)
         try fdt.endNode()
@@ -198,7 +203,46 @@ public enum RISCVDeviceTree {
         try fdt.beginNode(RISCVDeviceTreePlan.nodeName(plan.clint))
         try fdt.interruptsExtended(lines)
         try fdt.reg(regions(plan.clint))
-        try fdt.property("compatible", strings: ["sifive,clint0", "riscv,clint0"])
+        try fdt.property("compatible", strings: compatibles(plan.clint, ["sifive,clint0", "riscv,clint0"]))
+        try fdt.endNode()
+    }
+
+    /// With an ACLINT SSWI (QEMU virt `aclint=on`) QEMU 7.2 describes the CLINT window as the
+    /// ACLINT devices it is (`create_fdt_socket_aclint`): `mswi@…` (the first 16 KiB, machine
+    /// software interrupts), `mtimer@…` (the rest: MTIME, then MTIMECMP) and `sswi@…`
+    /// (supervisor software interrupts, 3 = IRQ_S_SOFT 1), in the blob in the reverse of the
+    /// order QEMU creates them, properties as QEMU's blob has them.
+    private static func aclintNodes(_ fdt: DeviceTreeBuilder, _ plan: RISCVDeviceTreePlan,
+                                    sswi: RISCVDeviceTreePlan.Device, intcs: [Phandle]) throws {
+        let swiSize: UInt64 = 0x4000          // RISCV_ACLINT_SWI_SIZE
+        let mtimeOffset: UInt64 = 0x7FF8      // RISCV_ACLINT_DEFAULT_MTIME (from the MTIMER base)
+        let supervisorSoftware: UInt32 = 1
+        func lines(_ cause: UInt32) -> [InterruptSpecifier] {
+            intcs.map { InterruptSpecifier(controller: $0, cells: [cause]) }
+        }
+        let clint = plan.clint.spec.regions[0]
+
+        try fdt.beginNode(RISCVDeviceTreePlan.nodeName(sswi))
+        try fdt.property("#interrupt-cells", u32: 0)
+        try fdt.property("interrupt-controller")
+        try fdt.interruptsExtended(lines(supervisorSoftware))
+        try fdt.reg(regions(sswi))
+        try fdt.property("compatible", string: "riscv,aclint-sswi")
+        try fdt.endNode()
+
+        let mtimer = clint.base &+ swiSize, mtimerSize = clint.size &- swiSize
+        try fdt.beginNode("mtimer@\(String(mtimer, radix: 16))")
+        try fdt.interruptsExtended(lines(machineTimer))
+        try fdt.reg([(mtimer &+ mtimeOffset, mtimerSize &- mtimeOffset), (mtimer, mtimeOffset)])
+        try fdt.property("compatible", string: "riscv,aclint-mtimer")
+        try fdt.endNode()
+
+        try fdt.beginNode("mswi@\(String(clint.base, radix: 16))")
+        try fdt.property("#interrupt-cells", u32: 0)
+        try fdt.property("interrupt-controller")
+        try fdt.interruptsExtended(lines(machineSoftware))
+        try fdt.reg([(clint.base, swiSize)])
+        try fdt.property("compatible", string: "riscv,aclint-mswi")
         try fdt.endNode()
     }
 
@@ -212,6 +256,11 @@ public enum RISCVDeviceTree {
         try fdt.property("regmap", u32: regmap.value)
         try fdt.property("compatible", string: compatible)
         try fdt.endNode()
+    }
+
+    /// The device's `compatible` from the machine file, else the model's usual list.
+    private static func compatibles(_ device: RISCVDeviceTreePlan.Device, _ usual: [String]) -> [String] {
+        device.spec.compatible.isEmpty ? usual : device.spec.compatible
     }
 
     private static func regions(_ device: RISCVDeviceTreePlan.Device) -> [(address: UInt64, size: UInt64)] {

@@ -34,9 +34,12 @@ struct RISCVDeviceTreePlan {
     /// ns16550a and sifive-uart devices, in machine order.
     var uarts: [Device] = []
     var tests: [Device] = []
+    /// The ACLINT SSWI (QEMU virt `aclint=on`): with it the tree describes the CLINT as
+    /// QEMU's ACLINT nodes (MSWI, MTIMER, SSWI) instead of one `clint` node.
+    var sswi: Device?
 
     /// Device kinds the tree describes.
-    static let kinds = ["clint", "plic", "ns16550a", "sifive-uart", "sifive-test"]
+    static let kinds = ["clint", "plic", "ns16550a", "sifive-uart", "sifive-test", "aclint-sswi"]
     /// Translation modes, widest first (the privileged spec's satp.MODE values Sv57, Sv48, Sv39).
     static let mmuModes = ["sv57", "sv48", "sv39"]
     /// The PLIC specification allows sources 1 … 1023.
@@ -54,6 +57,7 @@ struct RISCVDeviceTreePlan {
 
         var clint: Device?
         var plic: Device?
+        var sswi: Device?
         for (i, spec) in machine.devices.enumerated() {
             guard RISCVDeviceTreePlan.kinds.contains(spec.kind) else {
                 throw ProfileError(file: file, key: "devices[\(i)].kind",
@@ -71,6 +75,9 @@ struct RISCVDeviceTreePlan {
             case "plic":
                 if let first = plic { throw RISCVDeviceTreePlan.second(file, i, first) }
                 plic = device
+            case "aclint-sswi":
+                if let first = sswi { throw RISCVDeviceTreePlan.second(file, i, first) }
+                sswi = device
             case "sifive-test": tests.append(device)
             default: uarts.append(device)
             }
@@ -87,6 +94,7 @@ struct RISCVDeviceTreePlan {
         self.clint = clint
         self.timebase = timebase
         self.plic = plic
+        self.sswi = sswi
         if let plic {
             guard let sources = plic.spec.property("sources"),
                   (1...RISCVDeviceTreePlan.maxPLICSources).contains(sources) else {
@@ -110,7 +118,7 @@ struct RISCVDeviceTreePlan {
         }
 
         var nodeNames: [String: Int] = [:]
-        for device in uarts + tests + [plic, clint].compactMap({ $0 }) {
+        for device in uarts + tests + [plic, clint, sswi].compactMap({ $0 }) {
             let name = RISCVDeviceTreePlan.nodeName(device)
             if let other = nodeNames[name] {
                 throw ProfileError(file: file, key: "devices[\(device.index)].regions[0].base",
@@ -147,6 +155,7 @@ struct RISCVDeviceTreePlan {
         case "clint": return "clint@\(device.unitName)"
         case "plic": return "plic@\(device.unitName)"
         case "sifive-test": return "test@\(device.unitName)"
+        case "aclint-sswi": return "sswi@\(device.unitName)"
         default: return "serial@\(device.unitName)"
         }
     }

@@ -1,7 +1,8 @@
 /// How harts come out of reset into the image. With `--bios none` QEMU's reset ROM (at
 /// 0x1000 on virt) jumps every hart to the image entry in M-mode with a0 = mhartid, a1 = the
 /// device tree's address and a2 = the fw_dynamic_info record; hetboot starts the harts there
-/// directly, with the same registers.
+/// directly, with the same registers. With `--bios FILE` the same happens at the firmware's
+/// entry (`entry` is then the firmware's; fw_dynamic_info names the image as the next stage).
 extension RISCVMachine {
     public func boot(entry: UInt64, deviceTree: UInt64 = 0, dynamicInfo: UInt64 = 0) {
         guard spec.boot.firmware == .builtinSBI else {

@@ -275,10 +275,11 @@ extension RISCVCore {
         attention = true
     }
 
-    /// mtvec/stvec: MODE 0 (direct) or 1 (vectored); other modes are reserved: keep the old one.
+    /// mtvec/stvec: MODE 0 (direct) or 1 (vectored); MODE ≥ 2 is reserved (privileged spec
+    /// §3.1.7, a WARL field). QEMU 7.2 (csr.c write_mtvec/write_stvec) then ignores the whole
+    /// write, BASE included, so the register keeps its old value.
     func legalTvec(_ v: UInt64, old: UInt64) -> UInt64 {
-        let mode = v & 3
-        return mode <= 1 ? v : (v & ~3) | (old & 3)
+        v & 3 <= 1 ? v : old
     }
 
     /// satp and vsatp: a MODE the hart does not implement leaves the register unchanged
