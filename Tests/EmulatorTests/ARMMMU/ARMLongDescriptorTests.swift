@@ -216,11 +216,38 @@ final class ARMLongDescriptorTests: XCTestCase {
             """, steps: 3, setup: stage2)
         XCTAssertEqual(core.r[1], T.valueA)
         XCTAssertEqual(core.mode, .hyp)
-        XCTAssertEqual(core.cp15.hsr, 0x9200_004D, "EC 0x24, WnR, stage 2 permission fault level 1")
+        XCTAssertEqual(core.cp15.hsr, 0x9381_004D, "EC 0x24, ISV, word, SRT 1, WnR, stage 2 permission fault level 1")
         XCTAssertEqual(core.cp15.hdfar, 0x4000_8000)
         XCTAssertEqual(core.cp15.hpfar, 0x0040_0080, "IPA[39:12] in HPFAR[31:4]")
         XCTAssertEqual(core.r[15], T.vectors + 0x14)
         XCTAssertEqual(core.elrHyp, 0x8000_0008)
+    }
+
+    func testHCRDCStopsWithANotSupportedFinding() throws {
+        let core = try ARMHarness.exec("""
+            mov r0, #0x1001
+            mcr p15, 4, r0, c1, c1, 0
+            nop
+            """, steps: 3, mode: .hyp, setup: hyp)
+        XCTAssertEqual(core.runState, .halted)
+        XCTAssertTrue(core.haltFinding?.summary.contains("HCR.DC") == true)
+    }
+
+    func testStage2DataAbortInstructionSyndrome() throws {
+        // IPA 0xC0000000 is not mapped by stage 2: translation fault, level 1.
+        func hsr(_ access: String) throws -> UInt32 {
+            try ARMHarness.exec("""
+                ldr r0, =0xC0000010
+                \(access)
+                b .
+                .ltorg
+                """, steps: 2, setup: stage2).cp15.hsr
+        }
+        XCTAssertEqual(try hsr("ldrsh r5, [r0]"), 0x9365_0005, "ISV, halfword, sign-extended, SRT 5")
+        XCTAssertEqual(try hsr("strb r7, [r0, #1]"), 0x9307_0045, "ISV, byte, SRT 7, WnR")
+        XCTAssertEqual(try hsr("ldr r1, [r0], #4"), 0x9200_0005, "post-indexed: no syndrome")
+        XCTAssertEqual(try hsr("ldr r1, [r0, #4]!"), 0x9200_0005, "writeback: no syndrome")
+        XCTAssertEqual(try hsr("ldm r0, {r1, r2}"), 0x9200_0005, "LDM: no syndrome")
     }
 
     func testStage2FaultOnAStage1WalkSetsS1PTW() throws {

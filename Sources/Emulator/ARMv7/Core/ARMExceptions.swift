@@ -151,7 +151,7 @@ extension ARMCore {
     /// A stage 2 fault (B3.12.? "Stage 2 fault handling"): always taken to Hyp mode through the
     /// Hyp trap vector with HSR EC 0x20/0x24, the VA in HIFAR/HDFAR and the faulting IPA in
     /// HPFAR[31:4] = IPA[39:12] (B4.1.?). ISS: DFSC/IFSC [5:0] (long format), WnR [6] (data),
-    /// S1PTW [7]. ISV [24] stays 0: hetboot does not yet report the instruction syndrome.
+    /// S1PTW [7], and for data aborts the instruction syndrome (ARMAbortSyndrome.swift).
     private func takeStage2Abort(_ f: ARMTranslationFault, address: UInt32, fetch: Bool, write: Bool) {
         cp15.hpfar = UInt32(truncatingIfNeeded: (f.ipa >> 12) << 4)
         var iss = f.longStatus | (f.s1ptw ? 1 << 7 : 0)
@@ -160,6 +160,7 @@ extension ARMCore {
         } else {
             cp15.hdfar = address
             if write { iss |= 1 << 6 }
+            if !f.s1ptw { iss |= dataAbortInstructionSyndrome() }
         }
         enterHyp(vector: .hypTrap, preferredReturn: currentPC,
                  hsr: hsr(fetch ? .prefetchAbortGuest : .dataAbortGuest, iss))

@@ -10,6 +10,33 @@ extension ARMCore {
     /// (`user`: as PL0 — User mode, or LDRT/STRT — in the PL1&0 regime), refilling the TLB
     /// for RAM pages. nil: the abort has been taken.
     func translate(_ va: UInt32, access: ARMAccess, user: Bool) -> UInt64? {
+        let w = resolve(va, access: access, user: user)
+        if let f = w.fault {
+            if access == .fetch {
+                takePrefetchAbort(address: va, kind: .mmu(f))
+            } else {
+                takeDataAbort(address: va, kind: .mmu(f), write: access == .write)
+            }
+            return nil
+        }
+        // Refill: only 4 KiB pages lying wholly in RAM get fast-path tags.
+        let page = w.physical & ~0xFFF
+        let ramOffset = page &- ram.base
+        if ramOffset < ram.size && ram.base & 0xFFF == 0 && ramOffset <= UInt64(UInt32.max) {
+            let context: ARMTLBContext = mode == .hyp && !user ? .hyp : (user ? .pl0 : .pl1)
+            let vpn = va >> 12
+            mmu.fill(context, va: va, ARMTLBEntry(
+                readTag: w.permissions & ARMAccess.read.rawValue != 0 ? vpn : ARMTLBEntry.invalid,
+                writeTag: w.permissions & ARMAccess.write.rawValue != 0 ? vpn : ARMTLBEntry.invalid,
+                execTag: w.permissions & ARMAccess.fetch.rawValue != 0 ? vpn : ARMTLBEntry.invalid,
+                ramPage: UInt32(truncatingIfNeeded: ramOffset)), regionMask: w.regionMask)
+        }
+        return w.physical
+    }
+
+    /// The translation of `va` for `access` in the current regime, or its fault: walks only,
+    /// no exception, no TLB change.
+    func resolve(_ va: UInt32, access: ARMAccess, user: Bool) -> ARMWalk {
         let hypRegime = mode == .hyp && !user
         let secure = hypRegime ? false : (mode == .hyp ? false : isSecure)
         var w: ARMWalk
@@ -39,27 +66,7 @@ extension ARMCore {
                 w.regionMask |= s2.regionMask
             }
         }
-        if let f = w.fault {
-            if access == .fetch {
-                takePrefetchAbort(address: va, kind: .mmu(f))
-            } else {
-                takeDataAbort(address: va, kind: .mmu(f), write: access == .write)
-            }
-            return nil
-        }
-        // Refill: only 4 KiB pages lying wholly in RAM get fast-path tags.
-        let page = w.physical & ~0xFFF
-        let ramOffset = page &- ram.base
-        if ramOffset < ram.size && ram.base & 0xFFF == 0 && ramOffset <= UInt64(UInt32.max) {
-            let context: ARMTLBContext = hypRegime ? .hyp : (user ? .pl0 : .pl1)
-            let vpn = va >> 12
-            mmu.fill(context, va: va, ARMTLBEntry(
-                readTag: w.permissions & ARMAccess.read.rawValue != 0 ? vpn : ARMTLBEntry.invalid,
-                writeTag: w.permissions & ARMAccess.write.rawValue != 0 ? vpn : ARMTLBEntry.invalid,
-                execTag: w.permissions & ARMAccess.fetch.rawValue != 0 ? vpn : ARMTLBEntry.invalid,
-                ramPage: UInt32(truncatingIfNeeded: ramOffset)), regionMask: w.regionMask)
-        }
-        return w.physical
+        return w
     }
 
     /// Bring the MMU's cached context up to date with the mode, the security state and the

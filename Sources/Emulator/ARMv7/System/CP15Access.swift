@@ -150,6 +150,7 @@ extension ARMCore {
         case .hcr:
             cp15.hcr = v
             attention = true
+            if v & HCR.DC != 0 { notSupported("HCR.DC = 1 (default cacheable: stage 1 treated as off)") }
         case .hsctlr:
             let new = UInt32(truncatingIfNeeded: profile.systemRegister("HSCTLR")?.write(UInt64(v), over: UInt64(cp15.hsctlr)) ?? UInt64(v))
             cp15.hsctlr = new
