@@ -244,6 +244,41 @@ final class ARMShortDescriptorTests: XCTestCase {
         XCTAssertEqual(core.dfsr, 0x00D)
     }
 
+    func testUserModeAccessesUsePL0Permissions() throws {
+        // AP = 0b001 (PL1 only) at 0x40000000, 0b011 (full access) for the code. From User
+        // mode the load faults (permission, section) and the abort is taken to Abort mode.
+        let core = try ARMHarness.exec("""
+            ldr r0, =0x40008000
+            cps #0x10
+            ldr r1, [r0]
+            b .
+            .ltorg
+            """, steps: 3) { c in
+            c.enableShortDescriptorMMU()
+            c.mapL1(0x4000_0000, T.section(0x8000_0000, ap: 1))
+        }
+        XCTAssertEqual(core.r[1], 0)
+        XCTAssertEqual(core.mode, .abt)
+        XCTAssertEqual(core.dfsr, 0x00D)
+        XCTAssertEqual(core.dfar, 0x4000_8000)
+    }
+
+    func testUserModeFetchFromPL1OnlyPageIsAPrefetchAbort() throws {
+        let core = try ARMHarness.exec("""
+            ldr r0, =0x40000000 + (there - _start)
+            cps #0x10
+            bx r0
+            there: mov r2, #2
+            .ltorg
+            """, steps: 4) { c in
+            c.enableShortDescriptorMMU()
+            c.mapL1(0x4000_0000, T.section(0x8000_0000, ap: 1))
+        }
+        XCTAssertEqual(core.r[2], 0)
+        XCTAssertEqual(core.mode, .abt)
+        XCTAssertEqual(core.ifsr, 0x00D)
+    }
+
     func testBigEndianTableWalkWithSCTLREE() throws {
         // SCTLR.EE = 1: descriptors are read big-endian. Data accesses stay little-endian
         // (CPSR.E = 0); only exception entry would switch them.

@@ -9,7 +9,8 @@ extension ARMCore {
     /// The physical address for an access at `va`, walking and checking the current regime
     /// (`user`: as PL0 — User mode, or LDRT/STRT — in the PL1&0 regime), refilling the TLB
     /// for RAM pages. nil: the abort has been taken.
-    func translate(_ va: UInt32, access: ARMAccess, user: Bool) -> UInt64? {
+    func translate(_ va: UInt32, access: ARMAccess, user unprivileged: Bool) -> UInt64? {
+        let user = unprivileged || mode == .usr
         let w = resolve(va, access: access, user: user)
         if let f = w.fault {
             if access == .fetch {
@@ -35,8 +36,9 @@ extension ARMCore {
     }
 
     /// The translation of `va` for `access` in the current regime, or its fault: walks only,
-    /// no exception, no TLB change.
-    func resolve(_ va: UInt32, access: ARMAccess, user: Bool) -> ARMWalk {
+    /// no exception, no TLB change. Every access from User mode is a PL0 access.
+    func resolve(_ va: UInt32, access: ARMAccess, user unprivileged: Bool) -> ARMWalk {
+        let user = unprivileged || mode == .usr
         let hypRegime = mode == .hyp && !user
         let secure = hypRegime ? false : (mode == .hyp ? false : isSecure)
         var w: ARMWalk
