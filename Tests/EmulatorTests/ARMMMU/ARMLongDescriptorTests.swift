@@ -159,6 +159,25 @@ final class ARMLongDescriptorTests: XCTestCase {
         XCTAssertEqual(core.runState, .running)
     }
 
+    func testHypWalkIsBigEndianWithHSCTLREE() throws {
+        // HSCTLR.EE: Hyp descriptors are read big-endian.
+        let core = try ARMHarness.exec("""
+            ldr r0, =0x40008000
+            ldr r1, [r0]
+            b .
+            .ltorg
+            """, steps: 2, mode: .hyp) { c in
+            self.hyp(c)
+            c.poke64(T.l1 + 16, ARMLongDescriptorTests.block(0x8000_0000).byteSwapped)
+            c.poke64(T.l1 + 8, ARMLongDescriptorTests.block(0x8000_0000).byteSwapped)
+            c.poke(T.dataA, T.valueA)
+            c.cp15.httbr = UInt64(T.l1)
+            c.cp15.hsctlr |= HSCTLR.M | HSCTLR.EE
+        }
+        XCTAssertEqual(core.mode, .hyp)
+        XCTAssertEqual(core.r[1], T.valueA)
+    }
+
     func testHypWXNMakesWritableRegionsExecuteNever() throws {
         let core = try ARMHarness.exec("""
             ldr r0, =0x40000000

@@ -40,6 +40,50 @@ final class ARMShortDescriptorTests: XCTestCase {
         XCTAssertEqual(core.r[2], T.valueA)
     }
 
+    func testLargePageMaps64KiB() throws {
+        // A large page (L2 type 0b01) at VA 0x50010000 onto 0x80000000: VA[15:0] is the offset.
+        let core = try ARMHarness.exec("""
+            ldr r0, =0x50018000
+            ldr r1, [r0]
+            ldr r0, =0x50019000
+            ldr r2, [r0]
+            b .
+            .ltorg
+            """, steps: 4) { c in
+            c.enableShortDescriptorMMU()
+            c.mapL1(0x5000_0000, T.l2 | 1)
+            c.poke(T.l2 + (0x18 << 2), 0x8000_0000 | 0x30 | 1)   // entry for VA[19:12] = 0x18
+            c.poke(T.l2 + (0x19 << 2), 0x8000_0000 | 0x30 | 1)   // the replicated entry
+        }
+        XCTAssertEqual(core.r[1], T.valueA)
+        XCTAssertEqual(core.r[2], T.valueB)
+    }
+
+    func testTTBR0WriteDoesNotReuseTheOldTablesTranslations() throws {
+        // Two L1 tables map VA 0x40000000 to different pages; switching TTBR0 (a new context,
+        // as on a process switch) must not use the first table's cached translation.
+        let second: UInt32 = 0x8001_8000
+        let core = try ARMHarness.exec("""
+            ldr r0, =0x40000000
+            ldr r1, [r0]
+            ldr r3, =0x80018000
+            mcr p15, 0, r3, c2, c0, 0
+            isb
+            ldr r2, [r0]
+            b .
+            .ltorg
+            """, steps: 6) { c in
+            c.enableShortDescriptorMMU()
+            c.mapL1(0x4000_0000, T.l2 | 1)
+            c.poke(T.l2, T.smallPage(T.dataA))
+            c.poke(second + (0x800 << 2), T.identity)
+            c.poke(second + (0x400 << 2), T.l3 | 1)
+            c.poke(T.l3, T.smallPage(T.dataB))
+        }
+        XCTAssertEqual(core.r[1], T.valueA)
+        XCTAssertEqual(core.r[2], T.valueB)
+    }
+
     func testSupersectionUsesPABits39To32() throws {
         // Two supersections at VA 0x60000000: one onto 0x80000000, one onto 0x1_80000000
         // (PA[35:32] = 1), which has no RAM: a synchronous external abort (DFSR.FS 0b01000).
