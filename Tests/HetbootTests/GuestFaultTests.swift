@@ -60,18 +60,20 @@ final class GuestFaultTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("running"), r.stdout)
     }
 
-    func testEnablingTheMMUIsReportedAsNotSupported() throws {
+    func testThumbExceptionEntryIsReportedAsNotSupported() throws {
+        // SCTLR.TE = 1 takes exceptions in Thumb state, which hetboot does not run.
         let elf = try CLI.buildImage("""
             mrc p15, 0, r0, c1, c0, 0
-            orr r0, r0, #1
-            enable_mmu:
+            orr r0, r0, #0x40000000
             mcr p15, 0, r0, c1, c0, 0
+            take_svc:
+            svc #0
             b .
             """)
         let r = try CLI.run(["run", elf, "--machine", "vexpress-a15"])
         XCTAssertEqual(r.status, 5, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("enabling the MMU"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("enable_mmu"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("SCTLR.TE"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("take_svc"), r.stdout)
     }
 
     func testSecondaryRAMRegionsHoldData() throws {

@@ -54,6 +54,24 @@ final class QEMUComparisonTests: XCTestCase {
         XCTAssertEqual(oursLines, qemuLines.filter { !$0.isEmpty })
     }
 
+    /// `arm/mmu-selftest`: short-descriptor translation and the DFSR/DFAR/IFSR/IFAR of its
+    /// faults, line for line as on QEMU 7.2 vexpress-a15.
+    func testMMUSelftestMatchesQEMU() throws {
+        let image = "images/arm/mmu-selftest.elf"
+        let ours = try CLI.run(["run", image, "--machine", "vexpress-a15"])
+        XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
+        let oursLines = consoleLines(ours.stdout)
+        XCTAssertTrue(oursLines.contains("mmu-selftest: done"), ours.stdout)
+
+        guard let qemu = CLI.which("qemu-system-arm") else {
+            throw XCTSkip("qemu-system-arm is not installed: the comparison with QEMU is skipped (CI installs it)")
+        }
+        let qemuLines = try runQEMU(qemu, ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic",
+                                            "-monitor", "none", "-audiodev", "none,id=none",
+                                            "-kernel", CLI.root.appendingPathComponent(image).path])
+        XCTAssertEqual(oursLines, qemuLines)
+    }
+
     func testRISCVISASelftestMatchesQEMU() throws {
         let image = "images/riscv/isa-selftest.elf"
         let ours = try CLI.run(["run", image, "--machine", "virt-riscv", "--bios", "none"])

@@ -98,14 +98,16 @@ final class SystemInstructionTests: XCTestCase {
         XCTAssertEqual(core.mode, .svc)
     }
 
-    func testSettingSCTLRMHaltsWithAFinding() throws {
+    func testExceptionEntryWithSCTLRTEHaltsWithAFinding() throws {
+        // SCTLR.TE: exceptions are taken in Thumb state, which hetboot does not run.
         let core = try ARMHarness.exec("""
             mrc p15, 0, r0, c1, c0, 0
-            orr r0, r0, #1
+            orr r0, r0, #0x40000000
             mcr p15, 0, r0, c1, c0, 0
-            """, steps: 3)
+            svc #0
+            """, steps: 4)
         XCTAssertEqual(core.runState, .halted)
-        XCTAssertTrue(core.haltFinding?.summary.contains("SCTLR.M") == true)
+        XCTAssertTrue(core.haltFinding?.summary.contains("SCTLR.TE") == true)
     }
 
     func testMRSBankedReadsAnotherModesRegisters() throws {

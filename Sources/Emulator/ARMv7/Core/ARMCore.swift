@@ -87,6 +87,13 @@ public final class ARMCore {
 
     /// CP15 and other system state.
     var cp15: CP15State
+    /// The software TLB and translation context (ARMv7/MMU).
+    let mmu = ARMMMU()
+    /// Accesses of the current mode are translated (its regime's MMU or stage 2 is on): the
+    /// loads, stores and fetches leave the physical fast path. Set by `syncMMU`.
+    var translates = false
+    /// The PL1&0 regime translates (LDRT/STRT from PL1 or Hyp).
+    var translatesUser = false
     /// PMCCNTR = virtual time + this offset (set by writes to PMCCNTR).
     var pmuCycleCountOffset: UInt64 = 0
 

@@ -110,15 +110,18 @@ extension ARMCore {
         features.virtualization && !isSecure && cp15.hcr & HCR.TGE != 0
     }
 
-    /// Fault status encodings in the two formats (B3.13.3 short, B3.13.? long).
-    enum FaultKind {
+    /// Fault status encodings in the two formats (B3.13.3, tables B3-23 short and B3-24 long).
+    enum FaultKind: Equatable {
         case alignment, externalAbort, debug
+        /// A fault found by translation (ARMv7/MMU).
+        case mmu(ARMTranslationFault)
 
         var shortFS: UInt32 {
             switch self {
             case .alignment: 0b00001
             case .externalAbort: 0b01000
             case .debug: 0b00010
+            case .mmu(let f): f.shortFS
             }
         }
         var longStatus: UInt32 {
@@ -126,12 +129,50 @@ extension ARMCore {
             case .alignment: 0b100001
             case .externalAbort: 0b010000
             case .debug: 0b100010
+            case .mmu(let f): f.longStatus
             }
+        }
+        /// External aborts (on the access or on its table walk) may be routed to Monitor mode.
+        var isExternal: Bool {
+            if case .mmu(let f) = self { return f.kind == .walkExternalAbort }
+            return self == .externalAbort
+        }
+        /// The short-descriptor DFSR.Domain field.
+        var domain: UInt32 {
+            if case .mmu(let f) = self { return f.domain & 0xF }
+            return 0
+        }
+        var stage2Fault: ARMTranslationFault? {
+            if case .mmu(let f) = self, f.stage2 { return f }
+            return nil
         }
     }
 
-    /// A data abort for `address` (B1.9.7). In Hyp mode it is taken in Hyp with HSR.EC 0x25.
+    /// A stage 2 fault (B3.12.? "Stage 2 fault handling"): always taken to Hyp mode through the
+    /// Hyp trap vector with HSR EC 0x20/0x24, the VA in HIFAR/HDFAR and the faulting IPA in
+    /// HPFAR[31:4] = IPA[39:12] (B4.1.?). ISS: DFSC/IFSC [5:0] (long format), WnR [6] (data),
+    /// S1PTW [7], and for data aborts the instruction syndrome (ARMAbortSyndrome.swift).
+    private func takeStage2Abort(_ f: ARMTranslationFault, address: UInt32, fetch: Bool, write: Bool) {
+        cp15.hpfar = UInt32(truncatingIfNeeded: (f.ipa >> 12) << 4)
+        var iss = f.longStatus | (f.s1ptw ? 1 << 7 : 0)
+        if fetch {
+            cp15.hifar = address
+        } else {
+            cp15.hdfar = address
+            if write { iss |= 1 << 6 }
+            if !f.s1ptw { iss |= dataAbortInstructionSyndrome() }
+        }
+        enterHyp(vector: .hypTrap, preferredReturn: currentPC,
+                 hsr: hsr(fetch ? .prefetchAbortGuest : .dataAbortGuest, iss))
+    }
+
+    /// A data abort for `address` (B1.9.7). In Hyp mode it is taken in Hyp with HSR.EC 0x25;
+    /// a stage 2 fault goes to Hyp with EC 0x24.
     func takeDataAbort(address: UInt32, kind: FaultKind, write: Bool) {
+        if let f = kind.stage2Fault {
+            takeStage2Abort(f, address: address, fetch: false, write: write)
+            return
+        }
         if mode == .hyp || (mode == .usr && routesPL0ToHyp) {
             let iss = (write ? UInt32(1) << 6 : 0) | kind.longStatus
             cp15.hdfar = address
@@ -141,14 +182,20 @@ extension ARMCore {
         }
         let secure = isSecure
         cp15.setDFAR(address, secure: secure)
-        cp15.setDFSR(faultStatus(kind) | (write ? 1 << 11 : 0), secure: secure)
-        let toMonitor = kind == .externalAbort && features.security && cp15.scr & SCR.EA != 0
+        var status = faultStatus(kind) | (write ? 1 << 11 : 0)
+        if status & (1 << 9) == 0 { status |= kind.domain << 4 }
+        cp15.setDFSR(status, secure: secure)
+        let toMonitor = kind.isExternal && features.security && cp15.scr & SCR.EA != 0
         enterPL1Mode(toMonitor ? .mon : .abt, vector: .dataAbort, link: currentPC &+ 8, maskAbort: true, maskFIQ: toMonitor)
     }
 
     /// A prefetch abort for the instruction at `currentPC` (B1.9.6); BKPT raises it as a debug
-    /// event.
+    /// event. IFSR has no Domain field.
     func takePrefetchAbort(address: UInt32, kind: FaultKind) {
+        if let f = kind.stage2Fault {
+            takeStage2Abort(f, address: address, fetch: true, write: false)
+            return
+        }
         if mode == .hyp || (mode == .usr && routesPL0ToHyp) {
             cp15.hifar = address
             enterHyp(vector: mode == .hyp ? .prefetchAbort : .hypTrap, preferredReturn: currentPC,
@@ -158,11 +205,12 @@ extension ARMCore {
         let secure = isSecure
         cp15.setIFAR(address, secure: secure)
         cp15.setIFSR(faultStatus(kind), secure: secure)
-        let toMonitor = kind == .externalAbort && features.security && cp15.scr & SCR.EA != 0
+        let toMonitor = kind.isExternal && features.security && cp15.scr & SCR.EA != 0
         enterPL1Mode(toMonitor ? .mon : .abt, vector: .prefetchAbort, link: currentPC &+ 4, maskAbort: true, maskFIQ: toMonitor)
     }
 
-    /// DFSR/IFSR value in the format TTBCR.EAE selects.
+    /// DFSR/IFSR value in the format of the current translation regime: long (LPAE bit 9 set)
+    /// when TTBCR.EAE = 1 (B3.13.3).
     private func faultStatus(_ kind: FaultKind) -> UInt32 {
         if cp15.ttbcr(secure: isSecure) & (1 << 31) != 0 {
             return (1 << 9) | kind.longStatus

@@ -9,32 +9,39 @@ extension ARMCore {
         // `time` advances per instruction (devices read it mid-quantum: CNTPCT, SYS_24MHZ).
         let start = time
         let end = start &+ budget
-        let base = ramBase
-        let size = ramSize
         let stride = ARMCore.entryStride
-        // The decoded page of the last fetch: pages are never freed while a run is going.
-        var pageIndex: UInt32 = .max
+        // The current fetch page: its virtual page number, RAM offset and decoded page, found
+        // by `fetchPage` (translated or not) when execution leaves it. Forgotten whenever
+        // `attention` is serviced — every mode, translation-register and TLB change raises it.
+        // Decoded pages are never freed while a run is going.
+        var fetchTag: UInt32 = .max
+        var fetchRAMPage: UInt32 = 0
         var page = UnsafeMutableRawPointer(bitPattern: 16)!
+        syncMMU()
         while time < end {
             if attention {
                 attention = false
                 if serviceAttention() { break }
+                syncMMU()
+                fetchTag = .max
             }
             let pc = nextPC
             currentPC = pc
-            let off = pc &- base
-            guard off <= size &- 4 else {
-                time &+= 1
-                instructionAbort(pc)
-                continue
+            if pc >> 12 != fetchTag {
+                let p = fetchPage(pc)
+                guard p & 0xFFF == 0 else {
+                    time &+= 1
+                    if p == ARMFetch.uncached { executeUncached(pc) }
+                    continue
+                }
+                fetchTag = pc >> 12
+                fetchRAMPage = p
+                page = ram.decodedPage(offset: UInt64(p))
             }
-            if off >> 12 != pageIndex {
-                pageIndex = off >> 12
-                page = ram.decodedPage(offset: UInt64(off))
-            }
-            let entry = (page + Int((off & 0xFFF) >> 2) &* stride).assumingMemoryBound(to: ARMInstruction.self)
+            let inPage = pc & 0xFFF
+            let entry = (page + Int(inPage >> 2) &* stride).assumingMemoryBound(to: ARMInstruction.self)
             if entry.pointee.group == .undecoded {
-                entry.pointee = ARMDecoder.decode((ram.bytes + Int(off)).loadUnaligned(as: UInt32.self))
+                entry.pointee = ARMDecoder.decode((ram.bytes + Int(fetchRAMPage | inPage)).loadUnaligned(as: UInt32.self))
             }
             let insn = entry.pointee
             r[15] = pc &+ 8
@@ -57,13 +64,6 @@ extension ARMCore {
         if machine.stopRequested || runState != .running { return true }
         if irqLine || fiqLine { takePendingInterrupt() }
         return runState != .running
-    }
-
-    /// Fetch from outside RAM: a prefetch abort (synchronous external abort on fetch).
-    @inline(never)
-    private func instructionAbort(_ pc: UInt32) {
-        machine.noteBusError(address: UInt64(pc), write: false, cpu: index, pc: pc, fetch: true)
-        takePrefetchAbort(address: pc, kind: .externalAbort)
     }
 
     /// ConditionPassed() (A8.3, table A8-1).

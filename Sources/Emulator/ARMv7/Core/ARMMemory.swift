@@ -9,10 +9,14 @@ public enum ARMAlignment {
     case doubleword
 }
 
-/// Data accesses by the interpreter. With the MMU off (the only state hetboot runs in this
-/// issue: enabling it halts the core with a finding) virtual = physical. RAM is served inline;
-/// anything else goes to the bus. A failed access has already taken the data abort when these
-/// return nil / false: the instruction must stop without writing anything back.
+/// Data accesses by the interpreter. With translation off for the current mode (`translates`,
+/// kept by `syncMMU`) virtual = physical: RAM is served inline, anything else goes to the bus.
+/// With translation on, the access goes through the software TLB (ARMv7/MMU): a hit on the
+/// access kind's tag is RAM the regime may use without further checks; a miss, a page-crossing
+/// access or a device goes to `translatedLoad`/`translatedStore`. Alignment is checked first
+/// (alignment faults take priority over MMU faults, B3.12.?). A failed access has already
+/// taken the data abort when these return nil / false: the instruction must stop without
+/// writing anything back.
 extension ARMCore {
     @inline(__always)
     private func misaligned(_ va: UInt32, size: UInt32, _ align: ARMAlignment) -> Bool {
@@ -31,6 +35,16 @@ extension ARMCore {
             takeDataAbort(address: va, kind: .alignment, write: false)
             return nil
         }
+        if translates {
+            let vpn = va >> 12
+            let e = mmu.dataSet + Int(vpn & ARMMMU.indexMask)
+            if e.pointee.readTag == vpn && va & 0xFFF <= 0xFFC {
+                let v = (ram.bytes + Int(e.pointee.ramPage | (va & 0xFFF))).loadUnaligned(as: UInt32.self)
+                return cpsrE ? v.byteSwapped : v
+            }
+            guard let v = translatedLoad(va, size: 4) else { return nil }
+            return cpsrE ? UInt32(truncatingIfNeeded: v).byteSwapped : UInt32(truncatingIfNeeded: v)
+        }
         let off = va &- ramBase
         if off <= ramSize &- 4 {
             let v = (ram.bytes + Int(off)).loadUnaligned(as: UInt32.self)
@@ -46,6 +60,17 @@ extension ARMCore {
             takeDataAbort(address: va, kind: .alignment, write: false)
             return nil
         }
+        if translates {
+            let vpn = va >> 12
+            let e = mmu.dataSet + Int(vpn & ARMMMU.indexMask)
+            if e.pointee.readTag == vpn && va & 0xFFF <= 0xFFE {
+                let v = (ram.bytes + Int(e.pointee.ramPage | (va & 0xFFF))).loadUnaligned(as: UInt16.self)
+                return UInt32(cpsrE ? v.byteSwapped : v)
+            }
+            guard let v = translatedLoad(va, size: 2) else { return nil }
+            let h = UInt16(truncatingIfNeeded: v)
+            return UInt32(cpsrE ? h.byteSwapped : h)
+        }
         let off = va &- ramBase
         if off <= ramSize &- 2 {
             let v = (ram.bytes + Int(off)).loadUnaligned(as: UInt16.self)
@@ -58,6 +83,15 @@ extension ARMCore {
 
     @inline(__always)
     func load8(_ va: UInt32) -> UInt32? {
+        if translates {
+            let vpn = va >> 12
+            let e = mmu.dataSet + Int(vpn & ARMMMU.indexMask)
+            if e.pointee.readTag == vpn {
+                return UInt32(ram.bytes.load(fromByteOffset: Int(e.pointee.ramPage | (va & 0xFFF)), as: UInt8.self))
+            }
+            guard let v = translatedLoad(va, size: 1) else { return nil }
+            return UInt32(truncatingIfNeeded: v & 0xFF)
+        }
         let off = va &- ramBase
         if off < ramSize {
             return UInt32(ram.bytes.load(fromByteOffset: Int(off), as: UInt8.self))
@@ -74,6 +108,15 @@ extension ARMCore {
             return false
         }
         let v = cpsrE ? value.byteSwapped : value
+        if translates {
+            let vpn = va >> 12
+            let e = mmu.dataSet + Int(vpn & ARMMMU.indexMask)
+            if e.pointee.writeTag == vpn && va & 0xFFF <= 0xFFC {
+                storeRAM(e.pointee.ramPage | (va & 0xFFF), v, size: 4)
+                return true
+            }
+            return translatedStore(va, size: 4, value: UInt64(v))
+        }
         let off = va &- ramBase
         if off <= ramSize &- 4 {
             (ram.bytes + Int(off)).storeBytes(of: v, as: UInt32.self)
@@ -93,6 +136,15 @@ extension ARMCore {
         }
         let h = UInt16(truncatingIfNeeded: value)
         let v = cpsrE ? h.byteSwapped : h
+        if translates {
+            let vpn = va >> 12
+            let e = mmu.dataSet + Int(vpn & ARMMMU.indexMask)
+            if e.pointee.writeTag == vpn && va & 0xFFF <= 0xFFE {
+                storeRAM(e.pointee.ramPage | (va & 0xFFF), UInt32(v), size: 2)
+                return true
+            }
+            return translatedStore(va, size: 2, value: UInt64(v))
+        }
         let off = va &- ramBase
         if off <= ramSize &- 2 {
             (ram.bytes + Int(off)).storeBytes(of: v, as: UInt16.self)
@@ -106,6 +158,15 @@ extension ARMCore {
     @inline(__always)
     @discardableResult
     func store8(_ va: UInt32, _ value: UInt32) -> Bool {
+        if translates {
+            let vpn = va >> 12
+            let e = mmu.dataSet + Int(vpn & ARMMMU.indexMask)
+            if e.pointee.writeTag == vpn {
+                storeRAM(e.pointee.ramPage | (va & 0xFFF), value, size: 1)
+                return true
+            }
+            return translatedStore(va, size: 1, value: UInt64(value & 0xFF))
+        }
         let off = va &- ramBase
         if off < ramSize {
             ram.bytes.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: Int(off), as: UInt8.self)
@@ -114,6 +175,20 @@ extension ARMCore {
             return true
         }
         return slowStore(va, size: 1, value: UInt64(value & 0xFF))
+    }
+
+    /// A store through the TLB to RAM offset `off` (`v` in memory order): clears the decoded
+    /// instructions it overwrites and, by physical address, other cores' exclusive tags.
+    @inline(__always)
+    private func storeRAM(_ off: UInt32, _ v: UInt32, size: Int) {
+        let p = ram.bytes + Int(off)
+        switch size {
+        case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: v), as: UInt8.self)
+        case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: v), as: UInt16.self)
+        default: p.storeBytes(of: v, as: UInt32.self)
+        }
+        ram.invalidateDecoded(offset: UInt64(off), length: size)
+        if machine.openExclusiveTags != 0 { machine.observeStore(ramBase &+ off, size: size, by: index) }
     }
 
     /// Outside RAM: a device, or a synchronous external abort (DFSR.FS 0b01000).
@@ -159,7 +234,7 @@ extension ARMCore {
 
     /// LDREX*: tag the address in the local and the global monitor.
     func markExclusive(_ va: UInt32, size: UInt32) {
-        exclusiveTag = va
+        exclusiveTag = exclusivePhysical(va)
         exclusiveSize = size
         if !exclusiveOpen { machine.openExclusiveTags += 1 }
         exclusiveOpen = true
@@ -168,7 +243,7 @@ extension ARMCore {
     /// STREX*: whether the store may happen (both monitors still hold the tag for this address
     /// and size). Always clears the local monitor.
     func checkAndClearExclusive(_ va: UInt32, size: UInt32) -> Bool {
-        let ok = exclusiveOpen && exclusiveTag == va && exclusiveSize == size
+        let ok = exclusiveOpen && exclusiveTag == exclusivePhysical(va) && exclusiveSize == size
         clearExclusive()
         return ok
     }

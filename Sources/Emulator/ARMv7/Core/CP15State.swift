@@ -6,12 +6,16 @@ enum SCTLR {
     static let M: UInt32 = 1 << 0
     static let A: UInt32 = 1 << 1
     static let V: UInt32 = 1 << 13
+    static let WXN: UInt32 = 1 << 19
+    static let UWXN: UInt32 = 1 << 20
+    static let AFE: UInt32 = 1 << 29
     static let EE: UInt32 = 1 << 25
     static let TE: UInt32 = 1 << 30
 }
 enum HSCTLR {
     static let M: UInt32 = 1 << 0
     static let A: UInt32 = 1 << 1
+    static let WXN: UInt32 = 1 << 19
     static let EE: UInt32 = 1 << 25
     static let TE: UInt32 = 1 << 30
 }
@@ -30,6 +34,7 @@ enum HCR {
     static let FMO: UInt32 = 1 << 3
     static let IMO: UInt32 = 1 << 4
     static let AMO: UInt32 = 1 << 5
+    static let DC: UInt32 = 1 << 12
     static let TSC: UInt32 = 1 << 19
     static let TGE: UInt32 = 1 << 27
 }
@@ -56,6 +61,16 @@ struct CP15State {
     var hifar: UInt32 = 0
     var hpfar: UInt32 = 0
     var csselr: UInt32 = 0
+    // Translation table bases and controls (B4.1.153 TTBR0, B4.1.154 TTBR1, B4.1.43 DACR,
+    // banked like SCTLR; B4.1.76 HTCR, B4.1.77 HTTBR, B4.1.159 VTCR, B4.1.160 VTTBR). The
+    // 64-bit TTBRs hold the LPAE format; a 32-bit MCR reaches the low word.
+    var ttbr0Bank: (UInt64, UInt64) = (0, 0)
+    var ttbr1Bank: (UInt64, UInt64) = (0, 0)
+    var dacrBank: (UInt32, UInt32) = (0, 0)
+    var htcr: UInt32 = 0
+    var vtcr: UInt32 = 0
+    var httbr: UInt64 = 0
+    var vttbr: UInt64 = 0
     /// Every other register, by name, with its current value.
     var stored: [String: UInt64] = [:]
 
@@ -74,6 +89,9 @@ struct CP15State {
     }
     @inline(__always) func vbar(secure: Bool) -> UInt32 { secure ? vbarBank.1 : vbarBank.0 }
     @inline(__always) func ttbcr(secure: Bool) -> UInt32 { secure ? ttbcrBank.1 : ttbcrBank.0 }
+    @inline(__always) func ttbr0(secure: Bool) -> UInt64 { secure ? ttbr0Bank.1 : ttbr0Bank.0 }
+    @inline(__always) func ttbr1(secure: Bool) -> UInt64 { secure ? ttbr1Bank.1 : ttbr1Bank.0 }
+    @inline(__always) func dacr(secure: Bool) -> UInt32 { secure ? dacrBank.1 : dacrBank.0 }
     mutating func setDFSR(_ v: UInt32, secure: Bool) { if secure { dfsrBank.1 = v } else { dfsrBank.0 = v } }
     mutating func setIFSR(_ v: UInt32, secure: Bool) { if secure { ifsrBank.1 = v } else { ifsrBank.0 = v } }
     mutating func setDFAR(_ v: UInt32, secure: Bool) { if secure { dfarBank.1 = v } else { dfarBank.0 = v } }

@@ -38,24 +38,60 @@ extension ARMCore {
         }
     }
 
-    /// A data read as PL0 would make it. With the MMU off every access is permitted whatever
-    /// the privilege (ARM ARM B3.2.1: no translation, no permission checks), so this is the
-    /// ordinary access; once stage 1 translation exists, the PL0 permission check of the
-    /// translation belongs here.
+    /// A data read as PL0 would make it: in User mode, or with the PL1&0 regime untranslated
+    /// (B3.2.1: with the MMU off nothing is checked), the ordinary access; otherwise translated
+    /// and checked with PL0's permissions in the PL1&0 regime.
     func loadAsUser(_ va: UInt32, size: Int) -> UInt32? {
+        guard mode != .usr && translatesUser else {
+            switch size {
+            case 1: return load8(va)
+            case 2: return load16(va)
+            default: return load32(va)
+            }
+        }
+        if va & UInt32(size &- 1) != 0 && unprivilegedMisaligned {
+            takeDataAbort(address: va, kind: .alignment, write: false)
+            return nil
+        }
+        guard let raw = translatedLoad(va, size: size, user: true) else { return nil }
         switch size {
-        case 1: return load8(va)
-        case 2: return load16(va)
-        default: return load32(va)
+        case 1: return UInt32(truncatingIfNeeded: raw & 0xFF)
+        case 2:
+            let h = UInt16(truncatingIfNeeded: raw)
+            return UInt32(cpsrE ? h.byteSwapped : h)
+        default:
+            let w = UInt32(truncatingIfNeeded: raw)
+            return cpsrE ? w.byteSwapped : w
         }
     }
 
     /// A data write as PL0 would make it (see `loadAsUser`).
     func storeAsUser(_ va: UInt32, _ value: UInt32, size: Int) -> Bool {
-        switch size {
-        case 1: return store8(va, value)
-        case 2: return store16(va, value)
-        default: return store32(va, value)
+        guard mode != .usr && translatesUser else {
+            switch size {
+            case 1: return store8(va, value)
+            case 2: return store16(va, value)
+            default: return store32(va, value)
+            }
         }
+        if va & UInt32(size &- 1) != 0 && unprivilegedMisaligned {
+            takeDataAbort(address: va, kind: .alignment, write: true)
+            return false
+        }
+        let raw: UInt64
+        switch size {
+        case 1: raw = UInt64(value & 0xFF)
+        case 2:
+            let h = UInt16(truncatingIfNeeded: value)
+            raw = UInt64(cpsrE ? h.byteSwapped : h)
+        default: raw = UInt64(cpsrE ? value.byteSwapped : value)
+        }
+        return translatedStore(va, size: size, value: raw, user: true)
+    }
+
+    /// SCTLR.A / HSCTLR.A of the current mode decides alignment checking, as for the ordinary
+    /// forms.
+    private var unprivilegedMisaligned: Bool {
+        (mode == .hyp ? cp15.hsctlr & HSCTLR.A : cp15.sctlr(secure: isSecure) & SCTLR.A) != 0
     }
 }

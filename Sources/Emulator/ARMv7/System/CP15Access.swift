@@ -31,7 +31,7 @@ extension ARMCore {
         case .noop:
             return true
         case .special(let s):
-            writeSpecial(s, value)
+            writeSpecial(s, value, key64: key.is64Bit)
             return true
         }
     }
@@ -118,12 +118,23 @@ extension ARMCore {
             guard features.genericTimer, let timer = machine.platform?.timer, timerAccessAllowed(t) else { return nil }
             let v = timer.read(t, cpu: index)
             return key.is64Bit ? v : v & 0xFFFF_FFFF
+        case .ttbr0:
+            let v = cp15.ttbr0(secure: secure)
+            return key.is64Bit ? v : v & 0xFFFF_FFFF
+        case .ttbr1:
+            let v = cp15.ttbr1(secure: secure)
+            return key.is64Bit ? v : v & 0xFFFF_FFFF
+        case .dacr: return UInt64(cp15.dacr(secure: secure))
+        case .htcr: return UInt64(cp15.htcr)
+        case .vtcr: return UInt64(cp15.vtcr)
+        case .httbr: return cp15.httbr
+        case .vttbr: return cp15.vttbr
         case .tlbInvalidate, .icacheInvalidate:
             return nil
         }
     }
 
-    private func writeSpecial(_ s: CP15Register.Special, _ value: UInt64) {
+    private func writeSpecial(_ s: CP15Register.Special, _ value: UInt64, key64: Bool) {
         let v = UInt32(truncatingIfNeeded: value)
         let secure = isSecure
         switch s {
@@ -132,24 +143,53 @@ extension ARMCore {
             let old = cp15.sctlr(secure: secure)
             let new = UInt32(truncatingIfNeeded: profile.systemRegister("SCTLR")?.write(UInt64(v), over: UInt64(old)) ?? UInt64(v))
             cp15.setSCTLR(new, secure: secure)
-            if new & SCTLR.M != 0 { notSupported("enabling the MMU (SCTLR.M = 1, SCTLR = 0x\(hex32(new)))") }
+            attention = true   // translation on/off, TLB context (ARMTranslate.swift `syncMMU`)
         case .scr:
             cp15.scr = v & 0x3FFF
             attention = true
         case .hcr:
             cp15.hcr = v
             attention = true
-            if v & HCR.VM != 0 { notSupported("stage 2 translation (HCR.VM = 1)") }
+            if v & HCR.DC != 0 { notSupported("HCR.DC = 1 (default cacheable: stage 1 treated as off)") }
         case .hsctlr:
             let new = UInt32(truncatingIfNeeded: profile.systemRegister("HSCTLR")?.write(UInt64(v), over: UInt64(cp15.hsctlr)) ?? UInt64(v))
             cp15.hsctlr = new
-            if new & HSCTLR.M != 0 { notSupported("enabling the Hyp MMU (HSCTLR.M = 1, HSCTLR = 0x\(hex32(new)))") }
+            attention = true
         case .vbar:
             if secure { cp15.vbarBank.1 = v & ~0x1F } else { cp15.vbarBank.0 = v & ~0x1F }
         case .mvbar: cp15.mvbar = v & ~0x1F
         case .hvbar: cp15.hvbar = v & ~0x1F
         case .ttbcr:
             if secure { cp15.ttbcrBank.1 = v } else { cp15.ttbcrBank.0 = v }
+            attention = true
+        case .ttbr0:
+            // A 32-bit MCR writes the low word (B4.1.154: the 64-bit view exists with LPAE).
+            let old = cp15.ttbr0(secure: secure)
+            let new = key64 ? value : (old & 0xFFFF_FFFF_0000_0000) | (value & 0xFFFF_FFFF)
+            if secure { cp15.ttbr0Bank.1 = new } else { cp15.ttbr0Bank.0 = new }
+            attention = true
+        case .ttbr1:
+            let old = cp15.ttbr1(secure: secure)
+            let new = key64 ? value : (old & 0xFFFF_FFFF_0000_0000) | (value & 0xFFFF_FFFF)
+            if secure { cp15.ttbr1Bank.1 = new } else { cp15.ttbr1Bank.0 = new }
+            attention = true
+        case .dacr:
+            if secure { cp15.dacrBank.1 = v } else { cp15.dacrBank.0 = v }
+            attention = true
+        case .htcr:
+            cp15.htcr = v
+            attention = true
+        case .vtcr:
+            cp15.vtcr = v
+            attention = true
+        case .httbr:
+            cp15.httbr = value
+            attention = true
+        case .vttbr:
+            cp15.vttbr = value
+            attention = true
+        case .tlbInvalidate(let op, let shareable):
+            tlbMaintenance(op, operand: v, innerShareable: shareable)
         case .dfsr: cp15.setDFSR(v, secure: secure)
         case .ifsr: cp15.setIFSR(v, secure: secure)
         case .dfar: cp15.setDFAR(v, secure: secure)
@@ -168,7 +208,7 @@ extension ARMCore {
         case .timer(let t):
             guard features.genericTimer, let timer = machine.platform?.timer, timerAccessAllowed(t) else { return }
             timer.write(t, value: value, cpu: index)
-        case .tlbInvalidate, .icacheInvalidate, .mpidr, .ccsidr, .isr, .cbar:
+        case .icacheInvalidate, .mpidr, .ccsidr, .isr, .cbar:
             break
         }
     }

@@ -39,7 +39,8 @@ struct CP15Register {
         case mpidr, ccsidr, csselr, sctlr, scr, hcr, hsctlr, vbar, mvbar, hvbar, ttbcr
         case dfsr, ifsr, dfar, ifar, hsr, hdfar, hifar, hpfar, l2ctlr, vpidr, vmpidr
         case cbar, isr, pmccntr, timer(GenericTimer.Register)
-        case tlbInvalidate, icacheInvalidate
+        case ttbr0, ttbr1, dacr, htcr, vtcr, httbr, vttbr
+        case tlbInvalidate(ARMTLBIOperation, innerShareable: Bool), icacheInvalidate
     }
 
     let name: String
@@ -95,16 +96,17 @@ extension CP15Register {
         rw(4, 1, 1, 7, "HACR", .hyp)
 
         // c2, c3: translation table base and control, domains.
-        rw(0, 2, 0, 0, "TTBR0")
-        rw(0, 2, 0, 1, "TTBR1")
+        // Stored by the core: the MMU reads them on every walk (ARMv7/MMU).
+        sp(0, 2, 0, 0, "TTBR0", .pl1, .ttbr0)
+        sp(0, 2, 0, 1, "TTBR1", .pl1, .ttbr1)
         sp(0, 2, 0, 2, "TTBCR", .pl1, .ttbcr)
-        rw(4, 2, 0, 2, "HTCR", .hyp)
-        rw(4, 2, 1, 2, "VTCR", .hyp)
-        rw(0, 3, 0, 0, "DACR")
-        reg(.mcrr(0, 2), "TTBR0", .pl1, .stored(name: "TTBR0", reset: 0))
-        reg(.mcrr(1, 2), "TTBR1", .pl1, .stored(name: "TTBR1", reset: 0))
-        reg(.mcrr(4, 2), "HTTBR", .hyp, .stored(name: "HTTBR", reset: 0))
-        reg(.mcrr(6, 2), "VTTBR", .hyp, .stored(name: "VTTBR", reset: 0))
+        sp(4, 2, 0, 2, "HTCR", .hyp, .htcr)
+        sp(4, 2, 1, 2, "VTCR", .hyp, .vtcr)
+        sp(0, 3, 0, 0, "DACR", .pl1, .dacr)
+        reg(.mcrr(0, 2), "TTBR0", .pl1, .special(.ttbr0))
+        reg(.mcrr(1, 2), "TTBR1", .pl1, .special(.ttbr1))
+        reg(.mcrr(4, 2), "HTTBR", .hyp, .special(.httbr))
+        reg(.mcrr(6, 2), "VTTBR", .hyp, .special(.vttbr))
 
         // c5, c6: fault status and address.
         sp(0, 5, 0, 0, "DFSR", .pl1, .dfsr)
@@ -141,16 +143,20 @@ extension CP15Register {
         op(0, 7, 14, 1, "DCCIMVAC")
         op(0, 7, 14, 2, "DCCISW")
 
-        // c8: TLB maintenance — hetboot has no TLB yet (the MMU is a later issue).
-        for (m, o2, n) in [(3, 0, "TLBIALLIS"), (3, 1, "TLBIMVAIS"), (3, 2, "TLBIASIDIS"), (3, 3, "TLBIMVAAIS"),
-                           (5, 0, "ITLBIALL"), (5, 1, "ITLBIMVA"), (5, 2, "ITLBIASID"),
-                           (6, 0, "DTLBIALL"), (6, 1, "DTLBIMVA"), (6, 2, "DTLBIASID"),
-                           (7, 0, "TLBIALL"), (7, 1, "TLBIMVA"), (7, 2, "TLBIASID"), (7, 3, "TLBIMVAA")] as [(UInt8, UInt8, String)] {
-            sp(0, 8, m, o2, n, .operation, .tlbInvalidate)
+        // c8: TLB maintenance (B4.2.2, table B4-?): the software TLB of ARMv7/MMU. Instruction,
+        // data and unified forms act alike (hetboot has one TLB per core); the IS forms reach
+        // every core of the machine.
+        for (m, o2, n, op) in [(3, 0, "TLBIALLIS", .all), (3, 1, "TLBIMVAIS", .mva), (3, 2, "TLBIASIDIS", .asid), (3, 3, "TLBIMVAAIS", .mvaAllASIDs),
+                               (5, 0, "ITLBIALL", .all), (5, 1, "ITLBIMVA", .mva), (5, 2, "ITLBIASID", .asid),
+                               (6, 0, "DTLBIALL", .all), (6, 1, "DTLBIMVA", .mva), (6, 2, "DTLBIASID", .asid),
+                               (7, 0, "TLBIALL", .all), (7, 1, "TLBIMVA", .mva), (7, 2, "TLBIASID", .asid), (7, 3, "TLBIMVAA", .mvaAllASIDs)]
+                as [(UInt8, UInt8, String, ARMTLBIOperation)] {
+            sp(0, 8, m, o2, n, .operation, .tlbInvalidate(op, innerShareable: m == 3))
         }
-        for (m, o2, n) in [(3, 0, "TLBIALLHIS"), (3, 1, "TLBIMVAHIS"), (3, 4, "TLBIALLNSNHIS"),
-                           (7, 0, "TLBIALLH"), (7, 1, "TLBIMVAH"), (7, 4, "TLBIALLNSNH")] as [(UInt8, UInt8, String)] {
-            sp(4, 8, m, o2, n, .hyp, .tlbInvalidate)
+        for (m, o2, n, op) in [(3, 0, "TLBIALLHIS", .allHyp), (3, 1, "TLBIMVAHIS", .mvaHyp), (3, 4, "TLBIALLNSNHIS", .allNonSecureNonHyp),
+                               (7, 0, "TLBIALLH", .allHyp), (7, 1, "TLBIMVAH", .mvaHyp), (7, 4, "TLBIALLNSNH", .allNonSecureNonHyp)]
+                as [(UInt8, UInt8, String, ARMTLBIOperation)] {
+            sp(4, 8, m, o2, n, .hyp, .tlbInvalidate(op, innerShareable: m == 3))
         }
 
         // c9: performance monitors (B4.1.116 …) and the L2 control registers (A15/A7 TRMs §4.3).
