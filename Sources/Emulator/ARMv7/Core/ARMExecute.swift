@@ -55,7 +55,7 @@ extension ARMCore {
     @inline(never)
     func serviceAttention() -> Bool {
         if machine.stopRequested || runState != .running { return true }
-        if irqLine || fiqLine { takePendingInterrupt() }
+        if irqLine || fiqLine || virtualInterruptSignalled { takePendingInterrupt() }
         return runState != .running
     }
 
