@@ -328,6 +328,29 @@ final class GICv2VirtualizationTests: XCTestCase {
 
     // MARK: Platform
 
+    /// The shipped machine files: GICH/GICV where the cores have EL2, as QEMU maps them.
+    func testShippedMachinesMapTheVirtualInterfaceWithEL2Only() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url.deleteLastPathComponent()
+        }
+        let store = try ProfileStore(directory: url.appendingPathComponent("cpu-profiles").path)
+        let cases: [(machine: String, windows: [String])] = [
+            ("tc2", ["gicd", "gicc", "gich", "gich-alias", "gicv"]),
+            ("vexpress-a15", ["gicd", "gicc", "gich", "gich-alias", "gicv"]),
+            ("vexpress-a15,virtualization=off", ["gicd", "gicc"]),
+            ("virt-arm", ["gicd", "gicc"]),
+            ("virt-arm,virtualization=on", ["gicd", "gicc", "gich", "gicv"]),
+        ]
+        for c in cases {
+            let machine = try ARMMachine(spec: try store.machine(c.machine))
+            let platform = try XCTUnwrap(machine.platform)
+            XCTAssertEqual(platform.mmio.map(\.device.name).filter { $0.hasPrefix("gic") }, c.windows, c.machine)
+            XCTAssertEqual(platform.gic?.hasVirtualization, c.windows.count > 2, c.machine)
+            XCTAssertEqual(platform.gic?.maintenanceInterrupt, c.windows.count > 2 ? 25 : nil, c.machine)
+        }
+    }
+
     func testPlatformMapsGICHAndGICVOnlyForCoresWithVirtualization() throws {
         func machine(virtualization: Bool, interrupts: [Int] = [25]) -> MachineDescription {
             var m = ARMPlatformDevicesTests.machine(devices: [
