@@ -100,6 +100,7 @@ check_a32() {
 image hello "arm/hello/hello.c"
 image smp-boot "arm/smp-boot/smp-boot.c"
 image hyp-stub "arm/hyp-stub/hyp-stub.c arm/hyp-stub/stub.S"
+image vgic-basic "arm/vgic-basic/vgic-basic.c arm/vgic-basic/vectors.S"
 image bench "common/bench/bench.c" -Iarm/runtime -DROUNDS=192
 image bench-small "common/bench/bench.c" -Iarm/runtime -DROUNDS=1
 image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c

@@ -124,8 +124,10 @@ final class ShippedProfilesTests: XCTestCase {
         XCTAssertEqual(tc2.devices.map(\.name),
                        ["gic", "timer", "uart0", "uart1", "uart2", "uart3", "sysregs", "scc"])
         let gic = try XCTUnwrap(tc2.device(kind: "gic-v2"))
-        XCTAssertEqual(gic.regions.map(\.base), [0x2C00_1000, 0x2C00_2000])
-        XCTAssertEqual(gic.regions.map(\.size), [0x1000, 0x2000])
+        XCTAssertEqual(gic.regions.map(\.name), ["gicd", "gicc", "gich", "gich-alias", "gicv"])
+        XCTAssertEqual(gic.regions.map(\.base), [0x2C00_1000, 0x2C00_2000, 0x2C00_4000, 0x2C00_5000, 0x2C00_6000])
+        XCTAssertEqual(gic.regions.map(\.size), [0x1000, 0x2000, 0x1000, 0x1000, 0x2000])
+        XCTAssertEqual(gic.interrupts, [25], "the maintenance interrupt, PPI 9")
         XCTAssertEqual(gic.property("spis"), 160)
         let timer = try XCTUnwrap(tc2.device(kind: "generic-timer"))
         XCTAssertEqual(timer.interrupts, [29, 30, 27, 26])

@@ -12,8 +12,7 @@ import Profiles
 ///
 /// Left out, because hetboot does not model them (the machine file lists them): flash,
 /// platform bus, fw_cfg, virtio-mmio, PL061 and gpio-keys, PCIe, PL031, the GICv2m frame, the
-/// GICH/GICV regions and maintenance interrupt of `virtualization=on` (they come with the
-/// virtual GIC), the empty `/pmu` node QEMU writes for 32-bit cores, and `/chosen`'s
+/// empty `/pmu` node QEMU writes for 32-bit cores, and `/chosen`'s
 /// `rng-seed` and `kaslr-seed` (random in QEMU, so never deterministic).
 public enum ARMDeviceTree {
     /// QEMU's arm boards allocate phandles from 0x8000 (`qemu_fdt_alloc_phandle`).
@@ -100,7 +99,19 @@ public enum ARMDeviceTree {
 
         try fdt.beginNode(nodeName("intc", gicd))
         try fdt.phandle(intc)
-        try fdt.reg([(gicd.base, gicd.size), (gicc.base, gicc.size)])
+        // With the Virtualization Extensions (cores with EL2), QEMU adds the GICH and GICV
+        // windows to `reg` and the maintenance PPI, with flags level-high and no CPU mask
+        // (virt.c create_gic / fdt_add_gic_node: ARCH_GIC_MAINT_IRQ, GIC_FDT_IRQ_FLAGS_LEVEL_HI).
+        var gicRegions = [(gicd.base, gicd.size), (gicc.base, gicc.size)]
+        if machine.cores.allSatisfy({ $0.profile.features.virtualization }),
+           let gich = gic.regions.first(where: { $0.name == "gich" }),
+           let gicv = gic.regions.first(where: { $0.name == "gicv" }) {
+            if let maintenance = gic.interrupts.first {
+                try fdt.property("interrupts", cells: [ppiType, UInt32(truncatingIfNeeded: maintenance &- 16), levelHigh])
+            }
+            gicRegions += [(gich.base, gich.size), (gicv.base, gicv.size)]
+        }
+        try fdt.reg(gicRegions)
         try fdt.property("compatible", string: "arm,cortex-a15-gic")
         try fdt.property("ranges")
         try fdt.property("#size-cells", u32: 2)

@@ -40,7 +40,8 @@ public final class ARMPlatform {
 }
 
 /// Builds the ARM device models from a machine description: kinds `gic-v2` (regions `gicd`,
-/// `gicc`; properties `spis`, `priority-bits`), `generic-timer` (no regions; interrupts
+/// `gicc`, and for the Virtualization Extensions `gich`, `gich-alias`, `gicv`; interrupts:
+/// none or the maintenance PPI; properties `spis`, `priority-bits`), `generic-timer` (no regions; interrupts
 /// [secure phys, NS phys, virt, hyp]; property `cntfrq`), `pl011` (one region; optional SPI),
 /// `ve-sysregs` (one region; properties `sys-id`, `procid0`, `procid1`, `counter-hz`) and
 /// `tc2-scc` (one region; clusters taken from the machine's cores).
@@ -91,6 +92,18 @@ public enum ARMPlatformDevices {
                       let gicc = spec.regions.first(where: { $0.name == "gicc" }) else { continue }
                 mmio.append((gicd, gic.distributor))
                 mmio.append((gicc, gic.cpuInterface))
+                // GICH and GICV exist only on a GIC with the Virtualization Extensions, which
+                // QEMU gives the GIC when the CPUs have EL2 (a15mpcore.c, virt.c): without
+                // them the regions stay unmapped and accesses abort.
+                guard gic.hasVirtualization else { continue }
+                for region in spec.regions {
+                    switch region.name {
+                    case "gich": mmio.append((region, gic.hypervisorInterface))
+                    case "gich-alias": mmio.append((region, gic.hypervisorAliases))
+                    case "gicv": mmio.append((region, gic.virtualCPUInterface))
+                    default: break
+                    }
+                }
             case "generic-timer":
                 guard let gic else { throw failure(spec, "a generic-timer needs a gic-v2 device for its PPIs") }
                 guard spec.regions.isEmpty else {
@@ -152,13 +165,45 @@ public enum ARMPlatformDevices {
     static func buildGIC(_ spec: DeviceSpec, machine: MachineDescription, host: DeviceHost,
                          failure: (DeviceSpec, String) -> DeviceError) throws -> GICv2 {
         let names = spec.regions.map(\.name)
-        for name in names where name != "gicd" && name != "gicc" {
+        let known = ["gicd", "gicc", "gich", "gich-alias", "gicv"]
+        for name in names where !known.contains(name) {
             throw failure(spec, "region '\(name)' is not modelled "
-                                + "(a gic-v2 takes regions 'gicd' and 'gicc'; no GICH/GICV)")
+                                + "(a gic-v2 takes regions 'gicd', 'gicc', 'gich', 'gich-alias' and 'gicv')")
         }
         guard names.filter({ $0 == "gicd" }).count == 1, names.filter({ $0 == "gicc" }).count == 1 else {
             throw failure(spec, "a gic-v2 needs exactly one 'gicd' and one 'gicc' region")
         }
+        for name in ["gich", "gich-alias", "gicv"] where names.filter({ $0 == name }).count > 1 {
+            throw failure(spec, "a gic-v2 has at most one '\(name)' region")
+        }
+        let hasGICH = names.contains("gich"), hasGICV = names.contains("gicv")
+        guard hasGICH == hasGICV, !names.contains("gich-alias") || hasGICH else {
+            throw failure(spec, "the virtual interface needs both a 'gich' and a 'gicv' region "
+                                + "('gich-alias' only with them)")
+        }
+        if let region = spec.regions.first(where: { $0.name == "gich-alias" }),
+           region.size < UInt64(machine.cores.count) * 0x200 {
+            throw failure(spec, "region 'gich-alias' of 0x\(String(region.size, radix: 16)) bytes is too small "
+                                + "for \(machine.cores.count) CPUs' 0x200-byte windows")
+        }
+        guard spec.interrupts.count <= 1 else {
+            throw failure(spec, "a gic-v2 drives one interrupt (its maintenance PPI), got \(spec.interrupts.count)")
+        }
+        if let id = spec.interrupts.first {
+            guard (16...31).contains(id) else {
+                throw failure(spec, "maintenance interrupt \(id) is not a PPI (16–31)")
+            }
+            guard hasGICH else {
+                throw failure(spec, "maintenance interrupt \(id) given but no 'gich'/'gicv' regions")
+            }
+        }
+        // The Virtualization Extensions come with cores that have them (a GIC serves one kind).
+        let virtualizing = Set(machine.cores.map(\.profile.features.virtualization))
+        guard virtualizing.count <= 1 else {
+            throw failure(spec, "some cores have the Virtualization Extensions and some do not; "
+                                + "the GIC's virtual interface serves all or none")
+        }
+        let virtualization = hasGICH && virtualizing.first == true
         guard (1...8).contains(machine.cores.count) else {
             throw failure(spec, "a GICv2 serves 1–8 CPU interfaces, the machine has \(machine.cores.count) cores")
         }
@@ -182,7 +227,8 @@ public enum ARMPlatformDevices {
                 throw failure(spec, "the cores' gicPriorityBits = \(bits): expected 4–8")
             }
         }
-        return GICv2(spec: spec, cpuCount: machine.cores.count, priorityBits: bits, host: host)
+        return GICv2(spec: spec, cpuCount: machine.cores.count, priorityBits: bits,
+                     virtualization: virtualization, host: host)
     }
 
     static func singleRegion(_ spec: DeviceSpec, failure: (DeviceSpec, String) -> DeviceError) throws -> MemoryRegion {

@@ -34,6 +34,23 @@ public final class GICv2 {
     public private(set) lazy var distributor: MMIODevice = GICv2Distributor(gic: self, name: "gicd")
     /// The CPU interface register window (map it at the `gicc` region).
     public private(set) lazy var cpuInterface: MMIODevice = GICv2CPUInterface(gic: self, name: "gicc")
+    /// The virtual interface control window, banked by the accessing CPU (map it at `gich`).
+    public private(set) lazy var hypervisorInterface: MMIODevice =
+        GICv2HypervisorInterface(gic: self, name: "gich", perCPUAliases: false)
+    /// The virtual interface control of every CPU, 0x200 bytes each in CPU order (map it at
+    /// `gich-alias`, the A15 MPCore / GIC-400 window at GICH + 0x1000).
+    public private(set) lazy var hypervisorAliases: MMIODevice =
+        GICv2HypervisorInterface(gic: self, name: "gich-alias", perCPUAliases: true)
+    /// The virtual CPU interface the guest uses in place of GICC (map it at `gicv`).
+    public private(set) lazy var virtualCPUInterface: MMIODevice = GICv2VirtualCPUInterface(gic: self, name: "gicv")
+
+    /// The Virtualization Extensions (IHI 0048B chapter 5): GICH and GICV exist.
+    public let hasVirtualization: Bool
+    /// The maintenance interrupt's PPI (IDs 16–31), or nil when none is wired.
+    public let maintenanceInterrupt: Int?
+    /// Priority bits of the virtual interface: the GIC's own, at most the five a list
+    /// register's Priority field holds (§5.3.x, GICH_LRn[27:23]).
+    public let virtualPriorityBits: Int
 
     unowned let host: DeviceHost
 
@@ -97,6 +114,24 @@ public final class GICv2 {
     var irqLine: [Bool]
     var fiqLine: [Bool]
 
+    // MARK: Virtual interface state (indexed by CPU; `GICv2Virtualization.swift`)
+
+    /// GICH_HCR, GICH_VMCR and GICH_APR.
+    var hypervisorControl: [UInt32]
+    var virtualMachineControl: [UInt32]
+    var virtualActivePriorities: [UInt32]
+    /// GICH_LRn, indexed `cpu * listRegisterCount + n`.
+    var listRegisters: [UInt32]
+    /// The virtual IRQ / FIQ lines last driven into each core, and the maintenance interrupt's
+    /// level per CPU.
+    var virtualIRQLine: [Bool]
+    var virtualFIQLine: [Bool]
+    var maintenanceLevel: [Bool]
+    /// Smallest GICV_BPR value for the virtual priority bits.
+    let virtualMinimumBinaryPoint: UInt32
+    /// The bits of a virtual priority a GICV register keeps (0xF8 for 5 bits).
+    let virtualPriorityFieldMask: UInt8
+
     static let idlePriority: UInt16 = 0x100
     static let spurious: UInt32 = 1023
 
@@ -105,7 +140,10 @@ public final class GICv2 {
     ///     multiple of 32 (GICD_TYPER.ITLinesNumber counts 32-interrupt lines).
     ///   - cpuCount: CPU interfaces, 1–8 (clamped; `ARMPlatformDevices` rejects others).
     ///   - priorityBits: 4–8 (clamped); 5 on A15/A7.
-    public init(spec: DeviceSpec, cpuCount: Int, priorityBits: Int, host: DeviceHost) {
+    ///   - virtualization: give the GIC the Virtualization Extensions (GICH, GICV and, when
+    ///     `spec.interrupts` names one, the maintenance interrupt PPI).
+    public init(spec: DeviceSpec, cpuCount: Int, priorityBits: Int, virtualization: Bool = false,
+                host: DeviceHost) {
         name = spec.name
         self.host = host
         let cpus = min(max(cpuCount, 1), 8)
@@ -156,6 +194,23 @@ public final class GICv2 {
         runningPriority = [UInt16](repeating: GICv2.idlePriority, count: cpus)
         irqLine = [Bool](repeating: false, count: cpus)
         fiqLine = [Bool](repeating: false, count: cpus)
+
+        hasVirtualization = virtualization
+        maintenanceInterrupt = virtualization ? spec.interrupts.first.flatMap { (16...31).contains($0) ? $0 : nil } : nil
+        let virtualBits = min(bits, 5)
+        virtualPriorityBits = virtualBits
+        virtualPriorityFieldMask = UInt8(truncatingIfNeeded: 0xFF << (8 - virtualBits))
+        virtualMinimumBinaryPoint = UInt32(7 - virtualBits)
+        hypervisorControl = [UInt32](repeating: 0, count: cpus)
+        // GICH_VMCR resets to zero except that VMBP/VMABP read their minimum (QEMU's reset of
+        // the virtual interface gives BPR = GIC_VIRT_MIN_BPR, ABPR = min + 1).
+        virtualMachineControl = [UInt32](repeating: UInt32(7 - virtualBits) << 21 | UInt32(8 - virtualBits) << 18,
+                                         count: cpus)
+        virtualActivePriorities = [UInt32](repeating: 0, count: cpus)
+        listRegisters = [UInt32](repeating: 0, count: cpus * GICv2.listRegisterCount)
+        virtualIRQLine = [Bool](repeating: false, count: cpus)
+        virtualFIQLine = [Bool](repeating: false, count: cpus)
+        maintenanceLevel = [Bool](repeating: false, count: cpus)
     }
 
     // MARK: Inputs

@@ -99,6 +99,16 @@ public final class ARMMachine: MachineBase, DeviceHost {
         }
     }
 
+    public func setVirtualInterruptLines(cpu: Int, irq: Bool, fiq: Bool) {
+        guard cpu >= 0 && cpu < cores.count else { return }
+        let core = cores[cpu]
+        if core.virtualIRQLine != irq || core.virtualFIQLine != fiq {
+            core.virtualIRQLine = irq
+            core.virtualFIQLine = fiq
+            core.attention = true
+        }
+    }
+
     public func setInterruptLine(cpu: Int, line: Int, level: Bool) {
         guard cpu >= 0 && cpu < cores.count, line == 0 || line == 1 else { return }
         let core = cores[cpu]

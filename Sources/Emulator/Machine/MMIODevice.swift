@@ -18,6 +18,9 @@ public protocol DeviceHost: AnyObject {
     /// Drive core `cpu`'s IRQ and FIQ inputs (ARM; level-sensitive: the value stays until
     /// changed).
     func setInterruptLines(cpu: Int, irq: Bool, fiq: Bool)
+    /// Drive core `cpu`'s virtual IRQ and FIQ inputs (ARM with the Virtualization Extensions:
+    /// the GIC's virtual CPU interface signals through them; level-sensitive).
+    func setVirtualInterruptLines(cpu: Int, irq: Bool, fiq: Bool)
     /// Drive one interrupt input of core `cpu`, numbered as its architecture numbers them:
     /// ARM 0 = IRQ, 1 = FIQ; RISC-V the `mip` bit — 3 MSIP, 7 MTIP, 11 MEIP, 9 SEIP, 5 STIP are
     /// levels the device holds; 1 SSIP (ACLINT SSWI) is a set request: `level: true` sets the
@@ -38,4 +41,9 @@ public protocol DeviceHost: AnyObject {
     func consoleOutput(_ byte: UInt8, device: String, cpu: Int)
     /// Number of cores in the machine.
     var coreCount: Int { get }
+}
+
+extension DeviceHost {
+    /// A machine whose cores have no virtual interrupt inputs ignores them.
+    public func setVirtualInterruptLines(cpu: Int, irq: Bool, fiq: Bool) {}
 }

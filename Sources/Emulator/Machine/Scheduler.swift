@@ -163,7 +163,7 @@ extension ARMCore: ScheduledCore {
     func wakeIfPossible() {
         switch runState {
         case .waitForInterrupt:
-            if irqLine || fiqLine { runState = .running; attention = true }
+            if irqLine || fiqLine || virtualInterruptWakes { runState = .running; attention = true }
         case .waitForEvent:
             if eventRegister || hasUnmaskedInterrupt {
                 eventRegister = false

@@ -27,6 +27,13 @@ final class DeviceTestHost: DeviceHost {
         lineChanges.append((cpu, irq, fiq))
     }
 
+    /// The virtual IRQ / FIQ lines, by CPU (unset: never driven).
+    var virtualLines: [Int: (irq: Bool, fiq: Bool)] = [:]
+
+    func setVirtualInterruptLines(cpu: Int, irq: Bool, fiq: Bool) {
+        virtualLines[cpu] = (irq, fiq)
+    }
+
     /// Lines set through `setInterruptLine`, by CPU then line number.
     var lines: [Int: [Int: Bool]] = [:]
     var lineEvents: [(cpu: Int, line: Int, level: Bool)] = []

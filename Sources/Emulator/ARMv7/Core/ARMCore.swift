@@ -78,6 +78,9 @@ public final class ARMCore {
     var attention = false
     var irqLine = false
     var fiqLine = false
+    /// The GIC's virtual IRQ / FIQ inputs (ARMVirtualInterrupts.swift).
+    var virtualIRQLine = false
+    var virtualFIQLine = false
     /// The WFE event register (B1.8.13).
     var eventRegister = false
     /// The local exclusive monitor (A3.4.1): the tagged address and size, or none.

@@ -22,7 +22,7 @@ extension ARMCore {
 
     /// Enter a PL1 mode (B1.9.1 `EnterMode`-style): SPSR ← CPSR, LR ← return link, mode,
     /// masks, endianness and instruction set from SCTLR, branch to the vector.
-    private func enterPL1Mode(_ target: ARMMode, vector: Vector, link: UInt32, maskAbort: Bool, maskFIQ: Bool) {
+    func enterPL1Mode(_ target: ARMMode, vector: Vector, link: UInt32, maskAbort: Bool, maskFIQ: Bool) {
         let saved = cpsr
         // Monitor is always Secure; the other modes use the SCTLR of the state we are in.
         let secureTarget = target == .mon || isSecure
@@ -231,7 +231,7 @@ extension ARMCore {
             takeInterrupt(fiq: false)
             return true
         }
-        return false
+        return takePendingVirtualInterrupt()
     }
 
     /// Whether a physical IRQ/FIQ would be taken now. Routed to Monitor (SCR.IRQ/FIQ) or to
@@ -249,6 +249,7 @@ extension ARMCore {
     /// A WFE wake-up event: an interrupt that would be taken (B1.8.13).
     var hasUnmaskedInterrupt: Bool {
         (irqLine && interruptUnmasked(fiq: false)) || (fiqLine && interruptUnmasked(fiq: true))
+            || hasUnmaskedVirtualInterrupt
     }
 
     private func routesInterruptToHyp(fiq: Bool) -> Bool {

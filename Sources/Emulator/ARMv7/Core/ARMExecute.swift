@@ -62,7 +62,7 @@ extension ARMCore {
     @inline(never)
     func serviceAttention() -> Bool {
         if machine.stopRequested || runState != .running { return true }
-        if irqLine || fiqLine { takePendingInterrupt() }
+        if irqLine || fiqLine || virtualInterruptSignalled { takePendingInterrupt() }
         return runState != .running
     }
 

@@ -34,6 +34,8 @@ enum HCR {
     static let FMO: UInt32 = 1 << 3
     static let IMO: UInt32 = 1 << 4
     static let AMO: UInt32 = 1 << 5
+    static let VF: UInt32 = 1 << 6
+    static let VI: UInt32 = 1 << 7
     static let DC: UInt32 = 1 << 12
     static let TSC: UInt32 = 1 << 19
     static let TGE: UInt32 = 1 << 27

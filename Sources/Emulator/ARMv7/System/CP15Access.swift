@@ -111,7 +111,7 @@ extension ARMCore {
         case .cbar:
             return UInt64(machine.peripheralBase)
         case .isr:
-            return (irqLine ? 1 << 7 : 0) | (fiqLine ? 1 << 6 : 0)
+            return virtualInterruptStatus(physical: (irqLine ? 1 << 7 : 0) | (fiqLine ? 1 << 6 : 0))
         case .pmccntr:
             return pmuCycleCount
         case .timer(let t):

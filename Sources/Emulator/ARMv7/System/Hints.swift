@@ -62,7 +62,7 @@ extension ARMCore {
 
     /// WFI (B1.8.13): sleep until an interrupt is signalled, masked or not.
     func waitForInterrupt() {
-        if irqLine || fiqLine { return }
+        if irqLine || fiqLine || virtualInterruptWakes { return }
         runState = .waitForInterrupt
         attention = true
     }
