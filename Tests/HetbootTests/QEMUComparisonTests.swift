@@ -8,30 +8,13 @@ final class QEMUComparisonTests: XCTestCase {
         let image = "images/arm/isa-selftest.elf"
         let ours = try CLI.run(["run", image, "--machine", "vexpress-a15"])
         XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
-        let oursLines = consoleLines(ours.stdout)
+        let oursLines = ours.consoleLines
         XCTAssertTrue(oursLines.contains("isa-selftest: all groups pass"), ours.stdout)
         XCTAssertFalse(oursLines.contains { $0.contains("FAIL") }, ours.stdout)
 
-        guard let qemu = CLI.which("qemu-system-arm") else {
-            throw XCTSkip("qemu-system-arm is not installed: the comparison with QEMU is skipped (CI installs it)")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: qemu)
-        p.arguments = ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic", "-monitor", "none", "-audiodev", "none,id=none",
-                       "-kernel", CLI.root.appendingPathComponent(image).path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        watchdog.cancel()
-        let qemuLines = String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-        }
-        XCTAssertEqual(p.terminationStatus, 0, "QEMU: \(qemuLines)")
+        let qemuLines = try QEMU.consoleLines("qemu-system-arm", [
+            "-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic", "-monitor", "none",
+            "-audiodev", "none,id=none", "-kernel", CLI.root.appendingPathComponent(image).path])
         XCTAssertEqual(oursLines, qemuLines)
     }
 
@@ -42,16 +25,14 @@ final class QEMUComparisonTests: XCTestCase {
         let image = "images/arm/hyp-stub.elf"
         let ours = try CLI.run(["run", image, "--machine", "vexpress-a15,secure=off", "--smp", "4"])
         XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
-        let oursLines = consoleLines(ours.stdout)
+        let oursLines = ours.consoleLines
         XCTAssertTrue(oursLines.contains("hyp-stub: 4 of 4 cpus in HYP, all checks pass"), ours.stdout)
-        guard let qemu = CLI.which("qemu-system-arm") else {
-            throw XCTSkip("qemu-system-arm is not installed: the comparison with QEMU is skipped (CI installs it)")
-        }
-        let qemuLines = try runQEMU(qemu, ["-M", "vexpress-a15,virtualization=on", "-smp", "4", "-cpu", "cortex-a15",
+        let qemu = "qemu-system-arm"
+        let qemuLines = try QEMU.consoleLines(qemu, ["-M", "vexpress-a15,virtualization=on", "-smp", "4", "-cpu", "cortex-a15",
                                             "-semihosting", "-nographic", "-monitor", "none", "-audiodev", "none,id=none",
                                             "-kernel", CLI.root.appendingPathComponent("images/arm/qemu-tc2-shim.elf").path,
                                             "-device", "loader,file=" + CLI.root.appendingPathComponent(image).path])
-        XCTAssertEqual(oursLines, qemuLines.filter { !$0.isEmpty })
+        XCTAssertEqual(oursLines, qemuLines)
     }
 
     /// `arm/mmu-selftest`: short-descriptor translation and the DFSR/DFAR/IFSR/IFAR of its
@@ -60,13 +41,11 @@ final class QEMUComparisonTests: XCTestCase {
         let image = "images/arm/mmu-selftest.elf"
         let ours = try CLI.run(["run", image, "--machine", "vexpress-a15"])
         XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
-        let oursLines = consoleLines(ours.stdout)
+        let oursLines = ours.consoleLines
         XCTAssertTrue(oursLines.contains("mmu-selftest: done"), ours.stdout)
 
-        guard let qemu = CLI.which("qemu-system-arm") else {
-            throw XCTSkip("qemu-system-arm is not installed: the comparison with QEMU is skipped (CI installs it)")
-        }
-        let qemuLines = try runQEMU(qemu, ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic",
+        let qemu = "qemu-system-arm"
+        let qemuLines = try QEMU.consoleLines(qemu, ["-M", "vexpress-a15", "-cpu", "cortex-a15", "-semihosting", "-nographic",
                                             "-monitor", "none", "-audiodev", "none,id=none",
                                             "-kernel", CLI.root.appendingPathComponent(image).path])
         XCTAssertEqual(oursLines, qemuLines)
@@ -76,13 +55,11 @@ final class QEMUComparisonTests: XCTestCase {
         let image = "images/riscv/isa-selftest.elf"
         let ours = try CLI.run(["run", image, "--machine", "virt-riscv", "--bios", "none"])
         XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
-        let oursLines = consoleLines(ours.stdout)
+        let oursLines = ours.consoleLines
         XCTAssertTrue(oursLines.contains("isa-selftest: all groups pass"), ours.stdout)
 
-        guard let qemu = CLI.which("qemu-system-riscv64") else {
-            throw XCTSkip("qemu-system-riscv64 is not installed: the comparison with QEMU is skipped (CI installs it)")
-        }
-        let qemuLines = try runQEMU(qemu, ["-M", "virt", "-bios", "none", "-nographic", "-monitor", "none",
+        let qemu = "qemu-system-riscv64"
+        let qemuLines = try QEMU.consoleLines(qemu, ["-M", "virt", "-bios", "none", "-nographic", "-monitor", "none",
                                             "-kernel", CLI.root.appendingPathComponent(image).path])
         XCTAssertEqual(oursLines, qemuLines)
     }
@@ -93,13 +70,11 @@ final class QEMUComparisonTests: XCTestCase {
         let image = "images/riscv/hyp-init.elf"
         let ours = try CLI.run(["run", image, "--machine", "virt-riscv", "--smp", "4", "--bios", "none"])
         XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
-        let oursLines = consoleLines(ours.stdout)
+        let oursLines = ours.consoleLines
         XCTAssertTrue(oursLines.contains("hyp-init: every hart with H passed"), ours.stdout)
 
-        guard let qemu = CLI.which("qemu-system-riscv64") else {
-            throw XCTSkip("qemu-system-riscv64 is not installed: the comparison with QEMU is skipped (CI installs it)")
-        }
-        let qemuLines = try runQEMU(qemu, ["-M", "virt", "-smp", "4", "-bios", "none", "-nographic", "-monitor", "none",
+        let qemu = "qemu-system-riscv64"
+        let qemuLines = try QEMU.consoleLines(qemu, ["-M", "virt", "-smp", "4", "-bios", "none", "-nographic", "-monitor", "none",
                                             "-kernel", CLI.root.appendingPathComponent(image).path])
         XCTAssertEqual(oursLines, qemuLines)
     }
@@ -133,18 +108,11 @@ final class QEMUComparisonTests: XCTestCase {
         let image = "images/riscv/smp-hsm.elf"
         let ours = try CLI.run(["run", image, "--bios", DebianOpenSBI.bin] + hetbootMachine)
         XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
-        var oursLines: [String] = []
-        for line in ours.textLines {
-            if line.hasPrefix("== ") { break }
-            oursLines.append(line)
-        }
-        while oursLines.last == "" { oursLines.removeLast() }
+        let oursLines = ours.consoleLines
         XCTAssertTrue(oursLines.contains("OpenSBI v1.1"), ours.stdout)
         XCTAssertTrue(oursLines.contains("smp-hsm: all checks passed"), ours.stdout)
 
-        guard let qemu = CLI.which("qemu-system-riscv64") else {
-            throw XCTSkip("qemu-system-riscv64 is not installed: the comparison with QEMU is skipped (CI installs it)")
-        }
+        let qemu = "qemu-system-riscv64"
         // Which hart wins OpenSBI's cold-boot lottery is up to QEMU's scheduling (one host
         // thread per hart): usually hart 0, as on hetboot, but a loaded host can let another hart
         // in first. Then the whole console differs for a reason that is QEMU's, not hetboot's:
@@ -152,45 +120,13 @@ final class QEMUComparisonTests: XCTestCase {
         // the winner but runs a hart for a whole time slice, longer than the payload's waits.)
         var qemuLines: [String] = []
         for _ in 0..<3 {
-            qemuLines = try runQEMU(qemu, ["-M", qemuMachine] + qemuCPU
+            qemuLines = try QEMU.consoleLines(qemu, ["-M", qemuMachine] + qemuCPU
                                     + ["-bios", DebianOpenSBI.bin, "-nographic", "-monitor", "none",
                                        "-kernel", CLI.root.appendingPathComponent(image).path])
-            while qemuLines.last == "" { qemuLines.removeLast() }
             let bootHart = { (lines: [String]) in lines.first { $0.hasPrefix("Boot HART ID") } }
             if bootHart(qemuLines) == bootHart(oursLines) { break }
         }
         let kept = { (line: String) in !Self.differences.contains { line.hasPrefix($0) } }
         XCTAssertEqual(oursLines.filter(kept), qemuLines.filter(kept))
-    }
-
-    private func runQEMU(_ qemu: String, _ args: [String]) throws -> [String] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: qemu)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        watchdog.cancel()
-        XCTAssertEqual(p.terminationStatus, 0, "QEMU \(args) did not exit 0")
-        // unicodeScalars: "\r\n" (OpenSBI's line end) is one Character, which a split on "\n" misses.
-        return String(decoding: data, as: UTF8.self).unicodeScalars.split(separator: "\n").map {
-            String(String.UnicodeScalarView($0)).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-        }
-    }
-
-    /// The guest's lines: everything before hetboot's report.
-    private func consoleLines(_ stdout: String) -> [String] {
-        var lines: [String] = []
-        for line in stdout.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("== ") { break }
-            lines.append(String(line))
-        }
-        while lines.last == "" { lines.removeLast() }
-        return lines
     }
 }

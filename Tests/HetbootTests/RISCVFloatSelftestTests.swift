@@ -26,40 +26,13 @@ final class RISCVFloatSelftestTests: XCTestCase {
         let image = "images/riscv/isa-selftest.elf"
         let ours = try CLI.run(["run", image, "--machine", "virt-riscv,harts=rv64gch-nofd", "--bios", "none",
                                 "--profiles", profiles.path])
-        let oursLines = consoleLines(ours.stdout)
+        let oursLines = ours.consoleLines
         XCTAssertTrue(oursLines.contains("float: skipped (misa has no F and D)"), ours.stdout + ours.stderr)
         XCTAssertFalse(oursLines.contains { $0.hasPrefix("float: ") && $0.hasSuffix("ok") }, ours.stdout)
 
-        guard let qemu = CLI.which("qemu-system-riscv64") else {
-            throw XCTSkip("qemu-system-riscv64 is not installed: the comparison with QEMU is skipped (CI installs it)")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: qemu)
-        p.arguments = ["-M", "virt", "-bios", "none", "-cpu", "rv64,f=off,d=off", "-nographic", "-monitor", "none",
-                       "-kernel", CLI.root.appendingPathComponent(image).path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        watchdog.cancel()
-        let qemuLines = String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-        }
+        let qemuLines = try QEMU.consoleLines("qemu-system-riscv64", [
+            "-M", "virt", "-bios", "none", "-cpu", "rv64,f=off,d=off", "-nographic", "-monitor", "none",
+            "-kernel", CLI.root.appendingPathComponent(image).path], status: ours.status)
         XCTAssertEqual(oursLines, qemuLines)
-    }
-
-    /// The guest's lines: everything before hetboot's report.
-    private func consoleLines(_ stdout: String) -> [String] {
-        var lines: [String] = []
-        for line in stdout.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("== ") { break }
-            lines.append(String(line))
-        }
-        while lines.last == "" { lines.removeLast() }
-        return lines
     }
 }

@@ -36,15 +36,3 @@ enum DebianOpenSBI {
     static let bin = directory + "/fw_dynamic.bin"
     static var installed: Bool { FileManager.default.fileExists(atPath: elf) && FileManager.default.fileExists(atPath: bin) }
 }
-
-extension CLI.Result {
-    /// stdout's lines with a CR LF end (OpenSBI's console) taken as a line end too: Swift
-    /// treats "\r\n" as one Character, which `lines` does not split at.
-    var textLines: [String] {
-        stdout.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
-            var line = String(String.UnicodeScalarView(scalars))
-            if line.hasSuffix("\r") { line.removeLast() }
-            return line
-        }
-    }
-}

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// QEMU, the oracle: runs it the way the comparison tests need and returns what the guest
+/// printed, so each test states only its command line and what must match.
+enum QEMU {
+    /// The path of `executable` (e.g. "qemu-system-arm"), or a skip that says why the
+    /// comparison cannot run here (CI installs QEMU, so there it always runs).
+    static func require(_ executable: String) throws -> String {
+        guard let path = CLI.which(executable) else {
+            throw XCTSkip("\(executable) is not installed: the comparison with QEMU is skipped (CI installs it)")
+        }
+        return path
+    }
+
+    /// The console lines of a QEMU run (stdout; CR LF and LF both end a line; trailing empty
+    /// lines dropped). QEMU must end within `timeout` seconds with exit status `status` (nil:
+    /// any), else the test fails.
+    static func consoleLines(_ executable: String, _ args: [String], timeout: Double = 120, status: Int32? = 0,
+                             file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try require(executable))
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        if let status {
+            XCTAssertEqual(p.terminationStatus, status, "QEMU \(args): exit status", file: file, line: line)
+        }
+        var lines = splitLines(String(decoding: data, as: UTF8.self))
+        while lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// Lines ended by LF or CR LF: Swift takes "\r\n" as one Character, which a split on "\n"
+    /// misses, so split the scalars.
+    static func splitLines(_ text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { scalars in
+            var line = String(String.UnicodeScalarView(scalars))
+            if line.hasSuffix("\r") { line.removeLast() }
+            return line
+        }
+    }
+}
+
+extension CLI.Result {
+    /// stdout's lines, CR LF (OpenSBI's console) taken as a line end too.
+    var textLines: [String] { QEMU.splitLines(stdout) }
+
+    /// The guest's console: every line before hetboot's report (`== image on machine: …`),
+    /// trailing empty lines dropped.
+    var consoleLines: [String] {
+        var lines: [String] = []
+        for line in textLines {
+            if line.hasPrefix("== ") { break }
+            lines.append(line)
+        }
+        while lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}
