@@ -2,12 +2,13 @@
 /// takes an ELF or a raw image, `hw/riscv/boot.c` riscv_load_firmware).
 public enum RawImage {
     /// Every byte of the regular file at `path`. Throws an ImageError naming `path` when the
-    /// file cannot be read, is empty, or holds more than `maxSize` bytes (checked before the
-    /// file is read, so a huge file costs nothing).
-    public static func load(path: String, maxSize: UInt64, limit: String) throws -> [UInt8] {
+    /// file cannot be read, is empty (the message says `expected`), or holds more than `maxSize`
+    /// bytes (checked before the file is read, so a huge file costs nothing).
+    public static func load(path: String, maxSize: UInt64, limit: String,
+                            expected: String = "a firmware image (an RV64 ELF executable or a raw .bin)") throws -> [UInt8] {
         let file = try ImageFile(path: path)
         guard file.size > 0 else {
-            throw ImageError(path: path, message: "empty; expected a firmware image (an RV64 ELF executable or a raw .bin)")
+            throw ImageError(path: path, message: "empty; expected \(expected)")
         }
         guard file.size <= maxSize else {
             throw ImageError(path: path, message: "\(file.size) bytes as a raw image, larger than \(limit) (\(Hex.number(maxSize)) bytes)")

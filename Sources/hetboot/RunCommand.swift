@@ -15,7 +15,7 @@ extension Hetboot {
             instructions retired and state (running / sleeping / off / parked / halted).
             """)
 
-        @Argument(help: "The ELF image to boot.")
+        @Argument(help: "The image to boot: an ELF executable, or on a machine with a device tree (virt-arm) a Linux-style raw image, loaded and entered as QEMU's -kernel does.")
         var image: String
 
         @Option(name: .long, help: "Machine and options, QEMU style: NAME[,opt=val…] (e.g. tc2, vexpress-a15,secure=off).")
@@ -43,12 +43,17 @@ extension Hetboot {
             let store = try openProfiles(profiles)
             let spec: MachineDescription
             do { spec = try store.machine(machine, smp: smp, bios: bios) } catch { throw InputError(error) }
-            let loaded: LoadedImage
-            do { loaded = try ImageLoader.load(path: image) } catch { throw InputError(error) }
             let m: EmulatedMachine
             do {
                 m = try makeMachine(spec)
-                try m.load(loaded)
+                if let arm = m as? ARMMachine, arm.bootsLinuxImages, try !RawImage.hasELFMagic(path: image) {
+                    // Not an ELF: a Linux-style raw image, as QEMU's -kernel takes on virt.
+                    try arm.loadLinuxImage(try RawImage.load(path: image, maxSize: UInt64(UInt32.max), limit: "4 GiB",
+                                                             expected: "an ARM ELF executable or a raw Linux-style image"),
+                                           path: image)
+                } else {
+                    try m.load(try ImageLoader.load(path: image))
+                }
             } catch { throw InputError(error) }
             if format == .text {
                 m.consoleSink = { byte, _, _ in putchar(Int32(byte)) }

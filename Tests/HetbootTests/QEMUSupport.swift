@@ -13,17 +13,25 @@ enum QEMU {
         return path
     }
 
-    /// The console lines of a QEMU run (stdout; CR LF and LF both end a line; trailing empty
-    /// lines dropped). QEMU must end within `timeout` seconds with exit status `status` (nil:
+    /// The console lines of a QEMU run (CR LF and LF both end a line; trailing empty lines
+    /// dropped). QEMU must end within `timeout` seconds with exit status `status` (nil:
     /// any), else the test fails.
+    /// `semihostingOnStderr`: the guest prints through semihosting SYS_WRITEC/WRITE0, which
+    /// QEMU 7.2 writes to its stderr (the UART goes to stdout).
     static func consoleLines(_ executable: String, _ args: [String], timeout: Double = 120, status: Int32? = 0,
+                             semihostingOnStderr: Bool = false,
                              file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try require(executable))
         p.arguments = args
         let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        if semihostingOnStderr {
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = out
+        } else {
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+        }
         try p.run()
         let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
