@@ -4,8 +4,8 @@ import XCTest
 /// The KVM hyp-init images (`images/arm/kvm-init`) on four Cortex-A15s entered in HYP: hetboot's
 /// `vexpress-a15,secure=off --smp 4` against QEMU 7.2 booting them through
 /// `arm/qemu-tc2-shim.elf` (`-M vexpress-a15,virtualization=on`): the same lines, but for one
-/// documented difference — QEMU 7.2 does not give HSCTLR its RES1 bits (ARM ARM B4.1.67: bits
-/// 3-6, 11, 16, 18, 22, 23, 28, 29 read as one), so where hetboot reads 0x30C5187F QEMU reads
+/// documented difference — QEMU 7.2 does not give HSCTLR its RES1 bits (ARM ARM DDI 0406C, HSCTLR:
+/// bits 3-6, 11, 16, 18, 22, 23, 28, 29 read as one), so where hetboot reads 0x30C5187F QEMU reads
 /// 0x00001007. The test checks that the two values differ in exactly those bits.
 final class KVMInitQEMUTests: XCTestCase {
     static let hsctlrRES1: UInt32 = 0x30C5_0878

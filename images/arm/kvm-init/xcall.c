@@ -27,12 +27,20 @@ static inline void irq_restore(uint32_t cpsr)
         rt_irq_enable();
 }
 
-/* csd_lock: wait until the target's previous call is done, then claim its slot. */
+/* csd_lock: wait until the target's previous call is done, then claim its slot (LDREX/STREX,
+ * so that two callers cannot both claim it). */
 static void csd_lock(struct call_single_data *csd)
 {
-    while (csd->flags & CSD_FLAG_LOCK)
-        ; /* cpu_relax */
-    csd->flags = CSD_FLAG_LOCK;
+    uint32_t old, fail;
+    __asm__ volatile("1: ldrex   %0, [%2]\n"
+                     "   teq     %0, #0\n"
+                     "   bne     1b\n" /* cpu_relax until the slot is free */
+                     "   strex   %1, %3, [%2]\n"
+                     "   teq     %1, #0\n"
+                     "   bne     1b\n"
+                     : "=&r"(old), "=&r"(fail)
+                     : "r"(&csd->flags), "r"(CSD_FLAG_LOCK)
+                     : "cc", "memory");
     rt_dmb();
 }
 

@@ -6,8 +6,9 @@
  * and cleared the flag (csd_lock_wait). A call to the calling CPU runs the function there,
  * IRQs masked, without an IPI.
  *
- * The call data lives with the target (one slot per CPU); a caller that finds a target's
- * slot still locked waits for it first (csd_lock). Callers run in SVC with IRQs enabled;
+ * The call data lives with the target (one slot per CPU; Linux queues a caller-owned csd on a
+ * per-target list instead); a caller that finds a target's slot still locked waits for it
+ * first (csd_lock). Callers run in SVC with IRQs enabled;
  * xcall_cpu_init() installs the IRQ handler and must run on each CPU before it can be a
  * target.
  */
