@@ -111,6 +111,21 @@ image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/banked.c arm/isa-selftest/banked_asm.S arm/isa-selftest/exceptions.c
     arm/isa-selftest/exceptions_asm.S arm/isa-selftest/branch.c"
 image mmu-selftest "arm/mmu-selftest/mmu-selftest.c arm/mmu-selftest/mmu_asm.S" -Iarm/runtime
+image kvm-init-3.9 "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
+    arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
+    -DKVM_VERSION=309 '-DIMAGE_NAME="kvm-init-3.9"'
+image kvm-init-3.10 "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
+    arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
+    -DKVM_VERSION=310 '-DIMAGE_NAME="kvm-init-3.10"'
+image kvm-init-3.13 "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
+    arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
+    -DKVM_VERSION=313 '-DIMAGE_NAME="kvm-init-3.13"'
+image hyp-identity-missing "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
+    arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
+    -DKVM_VERSION=309 '-DIMAGE_NAME="hyp-identity-missing"' -DHYP_IDMAP_MISSING=1
+image hyp-identity-fixed "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
+    arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
+    -DKVM_VERSION=309 '-DIMAGE_NAME="hyp-identity-fixed"'
 
 # Not a test image: a firmware fixture that makes QEMU boot images the way hetboot's tc2 does
 # (see arm/qemu-tc2-shim/shim.S). Linked on its own at 0x87000000.
