@@ -11,7 +11,7 @@ extension ARMCore {
     /// HSR exception classes used here (B3.13.6).
     enum HSRClass: UInt32 {
         case unknown = 0x00, wfiWfe = 0x01, mcrMrcCP15 = 0x03, mcrrMrrcCP15 = 0x04
-        case mcrMrcCP14 = 0x05, svcHyp = 0x11, hvc = 0x12, smc = 0x13
+        case mcrMrcCP14 = 0x05, hcptr = 0x07, mrrcCP14 = 0x0C, svcHyp = 0x11, hvc = 0x12, smc = 0x13
         case prefetchAbortGuest = 0x20, prefetchAbortHyp = 0x21, dataAbortGuest = 0x24, dataAbortHyp = 0x25
     }
 
@@ -22,7 +22,7 @@ extension ARMCore {
 
     /// Enter a PL1 mode (B1.9.1 `EnterMode`-style): SPSR ← CPSR, LR ← return link, mode,
     /// masks, endianness and instruction set from SCTLR, branch to the vector.
-    private func enterPL1Mode(_ target: ARMMode, vector: Vector, link: UInt32, maskAbort: Bool, maskFIQ: Bool) {
+    func enterPL1Mode(_ target: ARMMode, vector: Vector, link: UInt32, maskAbort: Bool, maskFIQ: Bool) {
         let saved = cpsr
         // Monitor is always Secure; the other modes use the SCTLR of the state we are in.
         let secureTarget = target == .mon || isSecure
