@@ -229,7 +229,7 @@ extension ARMCore {
 
     /// Generic Timer PL0 permissions (CNTKCTL, B8.1.?). CNTFRQ writes need the highest
     /// implemented privilege: Secure PL1, or Hyp when there is no Security Extension.
-    private func timerAccessAllowed(_ t: GenericTimer.Register) -> Bool {
+    func timerAccessAllowed(_ t: GenericTimer.Register) -> Bool {
         if mode == .usr {
             let kctl = machine.platform?.timer?.read(.cntkctl, cpu: index) ?? 0
             switch t {

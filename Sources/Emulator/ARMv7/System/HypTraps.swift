@@ -71,6 +71,7 @@ extension ARMCore {
             return !twoWord && read && hcr & HCR.TID0 != 0 && opc1 == 7 && crn == 0 && crm == 0 && opc2 == 0
         }
         guard cp == 15 else { return false }
+        if physicalTimerTrapped(opc1: opc1, crn: crn, crm: crm, twoWord: twoWord) { return true }
         if twoWord {
             // HSTR.Tn traps MCRR/MRRC whose CRm is n (B1.14.12); TVM the 64-bit TTBR0/TTBR1.
             if crm != 4 && crm != 14 && hstr & (1 << UInt32(crm)) != 0 { return true }
@@ -79,6 +80,25 @@ extension ARMCore {
         if crn != 4 && crn != 14 && hstr & (1 << UInt32(crn)) != 0 { return true }
         let bit = trapGroupBit(opc1: opc1, crn: crn, crm: crm, opc2: opc2, read: read)
         return bit != 0 && hcr & bit != 0
+    }
+
+    /// CNTHCTL (B4.1.27, B8.1.?): with PL1PCTEN = 0, Non-secure PL1/PL0 accesses to CNTPCT
+    /// (MRRC p15, 0, c14) trap to Hyp; with PL1PCEN = 0, accesses to the physical timer CNTP_CTL,
+    /// CNTP_TVAL (c14, c2) and CNTP_CVAL (MCRR p15, 2, c14). The virtual counter and timer are
+    /// never trapped. A PL0 access CNTKCTL forbids stays UNDEFINED (checked by the caller).
+    private func physicalTimerTrapped(opc1: UInt8, crn: UInt8, crm: UInt8, twoWord: Bool) -> Bool {
+        guard features.genericTimer, let timer = machine.platform?.timer else { return false }
+        let register: GenericTimer.Register
+        switch (twoWord, opc1, crn, crm) {
+        case (true, 0, _, 14): register = .cntpct
+        case (true, 2, _, 14): register = .cntpCval
+        case (false, 0, 14, 2): register = .cntpCtl
+        default: return false
+        }
+        let cnthctl = timer.read(.cnthctl, cpu: index)
+        let enabled = register == .cntpct ? cnthctl & 1 != 0 : cnthctl & 2 != 0
+        if enabled { return false }
+        return mode != .usr || timerAccessAllowed(register)
     }
 
     /// The HCR bit whose trap group holds this MCR/MRC encoding, or 0.
