@@ -110,6 +110,7 @@ image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/banked.c arm/isa-selftest/banked_asm.S arm/isa-selftest/exceptions.c
     arm/isa-selftest/exceptions_asm.S arm/isa-selftest/branch.c"
 image mmu-selftest "arm/mmu-selftest/mmu-selftest.c arm/mmu-selftest/mmu_asm.S" -Iarm/runtime
+image hyp-guest "arm/hyp-guest/hyp-guest.c arm/hyp-guest/hyp.S"
 
 # Not a test image: a firmware fixture that makes QEMU boot images the way hetboot's tc2 does
 # (see arm/qemu-tc2-shim/shim.S). Linked on its own at 0x87000000.

@@ -54,6 +54,24 @@ final class QEMUComparisonTests: XCTestCase {
         XCTAssertEqual(oursLines, qemuLines.filter { !$0.isEmpty })
     }
 
+    /// `arm/hyp-guest`: Hyp traps (TWI, stage 2 data abort with ISV, HVC) and VPIDR/VMPIDR seen
+    /// by a Non-secure SVC guest, line for line as on QEMU 7.2 vexpress-a15,virtualization=on.
+    func testHypGuestMatchesQEMU() throws {
+        let image = "images/arm/hyp-guest.elf"
+        let ours = try CLI.run(["run", image, "--machine", "vexpress-a15,secure=off", "--smp", "4"])
+        XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
+        let oursLines = consoleLines(ours.stdout)
+        XCTAssertTrue(oursLines.contains("hyp-guest: done"), ours.stdout)
+        guard let qemu = CLI.which("qemu-system-arm") else {
+            throw XCTSkip("qemu-system-arm is not installed: the comparison with QEMU is skipped (CI installs it)")
+        }
+        let qemuLines = try runQEMU(qemu, ["-M", "vexpress-a15,virtualization=on", "-smp", "4", "-cpu", "cortex-a15",
+                                            "-semihosting", "-nographic", "-monitor", "none", "-audiodev", "none,id=none",
+                                            "-kernel", CLI.root.appendingPathComponent("images/arm/qemu-tc2-shim.elf").path,
+                                            "-device", "loader,file=" + CLI.root.appendingPathComponent(image).path])
+        XCTAssertEqual(oursLines, qemuLines.filter { !$0.isEmpty })
+    }
+
     /// `arm/mmu-selftest`: short-descriptor translation and the DFSR/DFAR/IFSR/IFAR of its
     /// faults, line for line as on QEMU 7.2 vexpress-a15.
     func testMMUSelftestMatchesQEMU() throws {
