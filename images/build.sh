@@ -126,6 +126,7 @@ image hyp-identity-missing "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c a
 image hyp-identity-fixed "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
     arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
     -DKVM_VERSION=309 '-DIMAGE_NAME="hyp-identity-fixed"'
+image hyp-guest "arm/hyp-guest/hyp-guest.c arm/hyp-guest/hyp.S"
 
 # Not a test image: a firmware fixture that makes QEMU boot images the way hetboot's tc2 does
 # (see arm/qemu-tc2-shim/shim.S). Linked on its own at 0x87000000.

@@ -35,6 +35,21 @@ final class QEMUComparisonTests: XCTestCase {
         XCTAssertEqual(oursLines, qemuLines)
     }
 
+    /// `arm/hyp-guest`: Hyp traps (TWI, stage 2 data abort with ISV, HVC) and VPIDR/VMPIDR seen
+    /// by a Non-secure SVC guest, line for line as on QEMU 7.2 vexpress-a15,virtualization=on.
+    func testHypGuestMatchesQEMU() throws {
+        let image = "images/arm/hyp-guest.elf"
+        let ours = try CLI.run(["run", image, "--machine", "vexpress-a15,secure=off", "--smp", "4"])
+        XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
+        let oursLines = ours.consoleLines
+        XCTAssertTrue(oursLines.contains("hyp-guest: done"), ours.stdout)
+        let qemuLines = try QEMU.consoleLines("qemu-system-arm", ["-M", "vexpress-a15,virtualization=on", "-smp", "4", "-cpu", "cortex-a15",
+                                            "-semihosting", "-nographic", "-monitor", "none", "-audiodev", "none,id=none",
+                                            "-kernel", CLI.root.appendingPathComponent("images/arm/qemu-tc2-shim.elf").path,
+                                            "-device", "loader,file=" + CLI.root.appendingPathComponent(image).path])
+        XCTAssertEqual(oursLines, qemuLines)
+    }
+
     /// `arm/mmu-selftest`: short-descriptor translation and the DFSR/DFAR/IFSR/IFAR of its
     /// faults, line for line as on QEMU 7.2 vexpress-a15.
     func testMMUSelftestMatchesQEMU() throws {
@@ -115,16 +130,23 @@ final class QEMUComparisonTests: XCTestCase {
         let qemu = "qemu-system-riscv64"
         // Which hart wins OpenSBI's cold-boot lottery is up to QEMU's scheduling (one host
         // thread per hart): usually hart 0, as on hetboot, but a loaded host can let another hart
-        // in first. Then the whole console differs for a reason that is QEMU's, not hetboot's:
-        // run QEMU again (at most three times in all). (One TCG thread, thread=single, would fix
-        // the winner but runs a hart for a whole time slice, longer than the payload's waits.)
+        // in first, and then the whole console differs for a reason that is QEMU's, not
+        // hetboot's. So run QEMU until its boot hart is hetboot's (at most ten times); if it
+        // never is, say so and skip rather than compare two different boots. (One TCG thread,
+        // thread=single, would fix the winner but runs a hart for a whole time slice, longer
+        // than the payload's waits.)
+        let bootHart = { (lines: [String]) in lines.first { $0.hasPrefix("Boot HART ID") } }
         var qemuLines: [String] = []
-        for _ in 0..<3 {
+        var winners: [String] = []
+        for _ in 0..<10 {
             qemuLines = try QEMU.consoleLines(qemu, ["-M", qemuMachine] + qemuCPU
                                     + ["-bios", DebianOpenSBI.bin, "-nographic", "-monitor", "none",
                                        "-kernel", CLI.root.appendingPathComponent(image).path])
-            let bootHart = { (lines: [String]) in lines.first { $0.hasPrefix("Boot HART ID") } }
             if bootHart(qemuLines) == bootHart(oursLines) { break }
+            winners.append(bootHart(qemuLines) ?? "no boot hart line")
+        }
+        if bootHart(qemuLines) != bootHart(oursLines) {
+            throw XCTSkip("QEMU's OpenSBI cold-boot lottery never picked hetboot's boot hart in 10 runs (\(winners)): a busy host; the line-by-line comparison needs the same boot hart")
         }
         let kept = { (line: String) in !Self.differences.contains { line.hasPrefix($0) } }
         XCTAssertEqual(oursLines.filter(kept), qemuLines.filter(kept))

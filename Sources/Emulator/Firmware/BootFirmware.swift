@@ -57,6 +57,13 @@ extension ARMCore {
         default: target = .svc
         }
         switchMode(to: target)
+        // A boot-wrapper that leaves a core with the Virtualization Extensions in Non-secure
+        // SVC gives PL1 the physical counter and timer (CNTHCTL.PL1PCTEN/PL1PCEN), as the
+        // Linux hyp stub does when it drops from Hyp; otherwise they would trap to a Hyp
+        // nobody installed.
+        if target == .svc && !isSecure && features.virtualization {
+            machine.platform?.timer?.write(.cnthctl, value: 3, cpu: index)
+        }
         flagN = false; flagZ = false; flagC = false; flagV = false; flagQ = false; flagGE = 0
         cpsrA = true; cpsrI = true; cpsrF = true; cpsrE = false
         eventRegister = false

@@ -11,7 +11,7 @@ extension ARMCore {
     /// HSR exception classes used here (B3.13.6).
     enum HSRClass: UInt32 {
         case unknown = 0x00, wfiWfe = 0x01, mcrMrcCP15 = 0x03, mcrrMrrcCP15 = 0x04
-        case mcrMrcCP14 = 0x05, svcHyp = 0x11, hvc = 0x12, smc = 0x13
+        case mcrMrcCP14 = 0x05, hcptr = 0x07, mrrcCP14 = 0x0C, svcHyp = 0x11, hvc = 0x12, smc = 0x13
         case prefetchAbortGuest = 0x20, prefetchAbortHyp = 0x21, dataAbortGuest = 0x24, dataAbortHyp = 0x25
     }
 

@@ -63,6 +63,7 @@ extension ARMCore {
     func serviceAttention() -> Bool {
         if machine.stopRequested || runState != .running { return true }
         if irqLine || fiqLine || virtualInterruptSignalled { takePendingInterrupt() }
+        if runState == .running && virtualAbortPending { takePendingVirtualAbort() }
         return runState != .running
     }
 
@@ -111,6 +112,10 @@ extension ARMCore {
     /// shows (UNDEFINED, as with CPACR.cp10/cp11 = 0); the run reports it once per core.
     @inline(never)
     func execUnimplemented(_ d: ARMInstruction) {
+        // VFP (CP10/CP11) instructions are not modelled, but HCPTR may trap them to Hyp first.
+        let w = d.raw
+        let vfp = w >> 28 != 0xF && ((w >> 24) & 0xF == 0xE || (w >> 25) & 7 == 6) && (w >> 9) & 7 == 5
+        if vfp && trapCoprocessorAccessToHyp(cp: UInt8(truncatingIfNeeded: (w >> 8) & 0xF), raw: w) { return }
         machine.noteUnimplemented(cpu: index, pc: currentPC, word: d.raw)
         takeUndefined()
     }

@@ -60,6 +60,17 @@ extension ARMCore {
         }
     }
 
+    /// Whether PL0 may make this access at all (an access UNDEFINED at PL0 is not trapped).
+    func pl0MayAccess(_ key: CP15Key, write: Bool) -> Bool {
+        guard let reg = CP15Register.table[key] else { return false }
+        switch reg.access {
+        case .pl0: return true
+        case .pl0ReadOnly: return !write
+        case .operationPL0: return write
+        default: return false
+        }
+    }
+
     private func resetValue(_ name: String, _ fallback: UInt64) -> UInt64 {
         profile.systemRegister(name)?.reset ?? fallback
     }
@@ -218,7 +229,7 @@ extension ARMCore {
 
     /// Generic Timer PL0 permissions (CNTKCTL, B8.1.?). CNTFRQ writes need the highest
     /// implemented privilege: Secure PL1, or Hyp when there is no Security Extension.
-    private func timerAccessAllowed(_ t: GenericTimer.Register) -> Bool {
+    func timerAccessAllowed(_ t: GenericTimer.Register) -> Bool {
         if mode == .usr {
             let kctl = machine.platform?.timer?.read(.cntkctl, cpu: index) ?? 0
             switch t {

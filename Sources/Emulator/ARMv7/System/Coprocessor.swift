@@ -45,6 +45,7 @@ extension ARMCore {
         let cp = UInt8(truncatingIfNeeded: d.imm)
         switch CoprocessorOp(rawValue: d.op) {
         case .mrc?:
+            if trapCoprocessorToHyp(d, cp: cp, twoWord: false, read: true) { return }
             let key = CP15Key(coproc: cp, opc1: d.shiftType, crn: d.rn, crm: d.rm, opc2: d.shiftAmount)
             guard let v = coprocessorRead(key) else { return undefinedCoprocessorAccess(key, write: false) }
             let value = UInt32(truncatingIfNeeded: v)
@@ -58,9 +59,11 @@ extension ARMCore {
                 r[Int(d.rd)] = value
             }
         case .mcr?:
+            if trapCoprocessorToHyp(d, cp: cp, twoWord: false, read: false) { return }
             let key = CP15Key(coproc: cp, opc1: d.shiftType, crn: d.rn, crm: d.rm, opc2: d.shiftAmount)
             if !coprocessorWrite(key, UInt64(r[Int(d.rd)])) { undefinedCoprocessorAccess(key, write: true) }
         case .mrrc?:
+            if trapCoprocessorToHyp(d, cp: cp, twoWord: true, read: true) { return }
             let key = CP15Key.mcrr(d.shiftType, d.rm, coproc: cp)
             guard d.rd != 15, d.rn != 15, d.rd != d.rn, let v = coprocessorRead(key) else {
                 return undefinedCoprocessorAccess(key, write: false)
@@ -68,6 +71,7 @@ extension ARMCore {
             r[Int(d.rd)] = UInt32(truncatingIfNeeded: v)
             r[Int(d.rn)] = UInt32(truncatingIfNeeded: v >> 32)
         case .mcrr?:
+            if trapCoprocessorToHyp(d, cp: cp, twoWord: true, read: false) { return }
             let key = CP15Key.mcrr(d.shiftType, d.rm, coproc: cp)
             let v = UInt64(r[Int(d.rd)]) | UInt64(r[Int(d.rn)]) << 32
             if !coprocessorWrite(key, v) { undefinedCoprocessorAccess(key, write: true) }

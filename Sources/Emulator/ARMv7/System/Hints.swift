@@ -46,8 +46,12 @@ extension ARMCore {
     func execHint(_ d: ARMInstruction) {
         switch HintOp(rawValue: d.op) {
         case .wfi?:
+            // HCR.TWI traps a WFI that would sleep in Non-secure PL1/PL0 (B1.14.9).
+            if !(irqLine || fiqLine || virtualInterruptWakes || virtualAbortWakes) && trapWaitToHyp(wfe: false, raw: d.raw) { return }
             waitForInterrupt()
         case .wfe?:
+            // HCR.TWE likewise traps a WFE that would sleep.
+            if !(eventRegister || hasUnmaskedInterrupt) && trapWaitToHyp(wfe: true, raw: d.raw) { return }
             waitForEvent()
         case .sev?:
             machine.sendEvent()
@@ -60,9 +64,9 @@ extension ARMCore {
         }
     }
 
-    /// WFI (B1.8.13): sleep until an interrupt is signalled, masked or not.
+    /// WFI (B1.8.13): sleep until an interrupt is signalled, masked or not (a virtual one too).
     func waitForInterrupt() {
-        if irqLine || fiqLine || virtualInterruptWakes { return }
+        if irqLine || fiqLine || virtualInterruptWakes || virtualAbortWakes { return }
         runState = .waitForInterrupt
         attention = true
     }
