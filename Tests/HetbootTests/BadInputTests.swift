@@ -50,6 +50,18 @@ final class BadInputTests: XCTestCase {
         try expectInputError(["run", "images/arm/hello.elf", "--machine", "vexpress-a15", "--smp", "9"], mentions: ["--smp", "9"])
     }
 
+    /// virt-arm's QEMU-style options: a bad value, an unknown profile or option, too many
+    /// cores — each named with what was expected, before anything runs.
+    func testBadVirtARMOptions() throws {
+        for (machine, words) in [("virt-arm,virtualization=maybe", ["virtualization=maybe", "virtualization=on or virtualization=off"]),
+                                 ("virt-arm,cpus=cortex-a99*2", ["cortex-a99", "cortex-a7"]),
+                                 ("virt-arm,cpus=cortex-a15*9", ["9 cores", "1 to 8"]),
+                                 ("virt-arm,gic-version=3", ["gic-version", "virtualization, secure"]),
+                                 ("virt-arm,cpus=cortex-a7+cortex-a15*x", ["cortex-a15*x", "not a count"])] {
+            try expectInputError(["run", "images/arm/hello.elf", "--machine", machine], mentions: ["virt-arm"] + words)
+        }
+    }
+
     func testBadFlag() throws {
         try expectInputError(["run", "images/arm/hello.elf", "--machine", "tc2", "--quantum", "many"], mentions: ["quantum"])
     }

@@ -51,6 +51,16 @@ enum CLI {
                       stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// A run of random guest input ended the way hetboot ends runs — one of its own exit codes
+    /// (0 pass, 1 guest failure, 3 hang, 4 budget, 5 not supported) and its report — and not
+    /// with a signal (a Swift trap) or a bad-input refusal.
+    static func assertNoCrash(_ r: Result, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertFalse(r.crashed, "\(what): hetboot died of signal \(r.status)\n\(r.stderr)", file: file, line: line)
+        guard !r.crashed else { return }
+        XCTAssertTrue([0, 1, 3, 4, 5].contains(r.status), "\(what): exit \(r.status)\n\(r.stdout)\(r.stderr)", file: file, line: line)
+        XCTAssertTrue(r.stdout.contains("instructions retired:"), "\(what): no run report\n\(r.stdout)", file: file, line: line)
+    }
+
     /// Whether a tool is on PATH.
     static func which(_ tool: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
@@ -60,16 +70,16 @@ enum CLI {
         return nil
     }
 
-    /// Assemble and link a small A32 image at 0x80000000 with the toolchain's clang and
-    /// ld.lld, into a temporary directory; returns the ELF path.
-    static func buildImage(_ source: String, name: String = "t") throws -> String {
+    /// Assemble and link a small A32 image at `address` (the VE RAM base unless given) with
+    /// the toolchain's clang and ld.lld, into a temporary directory; returns the ELF path.
+    static func buildImage(_ source: String, name: String = "t", address: String = "0x80000000") throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hetboot-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let src = dir.appendingPathComponent("\(name).S")
         try (".syntax unified\n.arm\n.text\n.globl _start\n_start:\n" + source + "\n").write(to: src, atomically: true, encoding: .utf8)
         let obj = dir.appendingPathComponent("\(name).o").path, elf = dir.appendingPathComponent("\(name).elf").path
         try tool("clang", ["--target=armv7a-none-eabi", "-march=armv7ve", "-c", src.path, "-o", obj])
-        try tool("ld.lld", ["-N", "-Ttext=0x80000000", "-e", "_start", obj, "-o", elf])
+        try tool("ld.lld", ["-N", "-Ttext=\(address)", "-e", "_start", obj, "-o", elf])
         return elf
     }
 

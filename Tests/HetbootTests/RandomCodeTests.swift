@@ -8,27 +8,8 @@ import XCTest
 /// a Swift trap (overflow, index out of range, unwrap of nil), which kills the process with a
 /// signal. The seeds are fixed, so a failure here reproduces.
 final class RandomCodeTests: XCTestCase {
-    /// SplitMix64 (Steele, Lea, Flood 2014): a fixed seed gives the same stream everywhere.
-    private struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let words = 3072
     private static let budget = "300000"
-
-    private func assertNoCrash(_ r: CLI.Result, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertFalse(r.crashed, "\(what): hetboot died of signal \(r.status)\n\(r.stderr)", file: file, line: line)
-        guard !r.crashed else { return }
-        XCTAssertTrue([0, 1, 3, 4, 5].contains(r.status), "\(what): exit \(r.status)\n\(r.stdout)\(r.stderr)", file: file, line: line)
-        XCTAssertTrue(r.stdout.contains("instructions retired:"), "\(what): no run report\n\(r.stdout)", file: file, line: line)
-    }
 
     // MARK: RISC-V
 
@@ -79,14 +60,30 @@ final class RandomCodeTests: XCTestCase {
             let elf = try randomRISCVImage(seed: seed)
             for machine in ["virt-riscv", "fu740"] {
                 let r = try CLI.run(["run", elf, "--machine", machine, "--max-instructions", Self.budget])
-                assertNoCrash(r, "seed \(seed) on \(machine)")
+                CLI.assertNoCrash(r, "seed \(seed) on \(machine)")
             }
         }
     }
 
     // MARK: ARM
 
-    private func randomARMImage(seed: UInt64) throws -> String {
+    /// Where an ARM platform puts RAM and its devices, for the registers the random code
+    /// starts with.
+    private struct ARMPlatform {
+        var link: String, ram: String, gicd: String, gicc: String, uart: String, other: String, top: String
+        /// Versatile Express (vexpress-a15, tc2): GIC through the A15 tile's CBAR, the VE
+        /// system registers.
+        static let versatileExpress = ARMPlatform(link: "0x80000000", ram: "0x80001000", gicd: "0x2C001000",
+                                                  gicc: "0x2C002000", uart: "0x1C090000", other: "0x1C010000",
+                                                  top: "0x7FFF0000")
+        /// QEMU's virt map (virt-arm): the image above the device tree at the RAM base; r4 at
+        /// the GICH/GICV windows.
+        static let virt = ARMPlatform(link: "0x40100000", ram: "0x40101000", gicd: "0x08000000",
+                                      gicc: "0x08010000", uart: "0x09000000", other: "0x08030000",
+                                      top: "0x3FFFF000")
+    }
+
+    private func randomARMImage(seed: UInt64, on platform: ARMPlatform) throws -> String {
         var rng = SplitMix64(state: seed)
         var code = ""
         for _ in 0..<Self.words {
@@ -96,16 +93,17 @@ final class RandomCodeTests: XCTestCase {
             code += String(format: ".word 0x%08x\n", w)
         }
         // Every vector returns past the instruction that trapped; r0–r5 point at RAM, the
-        // GIC distributor and CPU interface, the UART, the system registers and the SCC.
+        // GIC distributor and CPU interface, the UART, the system registers (or GICH) and
+        // the end of the space below RAM.
         return try CLI.buildImage("""
             adr r0, vectors
             mcr p15, 0, r0, c12, c0, 0      @ VBAR
-            ldr r0, =0x80001000
-            ldr r1, =0x2C001000
-            ldr r2, =0x2C002000
-            ldr r3, =0x1C090000
-            ldr r4, =0x1C010000
-            ldr r5, =0x7FFF0000
+            ldr r0, =\(platform.ram)
+            ldr r1, =\(platform.gicd)
+            ldr r2, =\(platform.gicc)
+            ldr r3, =\(platform.uart)
+            ldr r4, =\(platform.other)
+            ldr r5, =\(platform.top)
             b code
             .ltorg
             .balign 32
@@ -120,15 +118,17 @@ final class RandomCodeTests: XCTestCase {
             subs pc, lr, #4
             code:
             \(code)
-            """)
+            """, address: platform.link)
     }
 
     func testRandomARMCodeNeverCrashesHetboot() throws {
         for seed: UInt64 in [1, 2, 3, 4, 5, 6] {
-            let elf = try randomARMImage(seed: seed)
-            for machine in ["vexpress-a15", "tc2"] {
+            let ve = try randomARMImage(seed: seed, on: .versatileExpress)
+            let virt = try randomARMImage(seed: seed, on: .virt)
+            for (elf, machine) in [(ve, "vexpress-a15"), (ve, "tc2"), (virt, "virt-arm"),
+                                   (virt, "virt-arm,virtualization=on,cpus=cortex-a15+cortex-a7")] {
                 let r = try CLI.run(["run", elf, "--machine", machine, "--max-instructions", Self.budget])
-                assertNoCrash(r, "seed \(seed) on \(machine)")
+                CLI.assertNoCrash(r, "seed \(seed) on \(machine)")
             }
         }
     }
