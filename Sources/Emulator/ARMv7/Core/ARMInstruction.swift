@@ -125,6 +125,7 @@ public enum ARMGroup: UInt8 {
     /// An UNDEFINED encoding: take the Undefined Instruction exception.
     case undefined
     /// A defined encoding hetboot does not execute (VFP/Advanced SIMD): UNDEFINED, with a
-    /// finding the first time.
+    /// finding the first time. (Keep it last: `ARMInstruction.group` bounds its raw value by
+    /// this case.)
     case unimplemented
 }
