@@ -37,7 +37,7 @@ extension ARMDecoder {
 }
 
 extension ARMCore {
-    @inline(__always)
+    @inline(never)   // a tail call from `execute`, which then needs no registers saved
     func execBranch(_ d: ARMInstruction) {
         switch BranchOp(rawValue: d.op) {
         case .b?:

@@ -42,7 +42,7 @@ func ARMBarrierKind(_ w: UInt32) -> UInt32? {
 }
 
 extension ARMCore {
-    @inline(__always)
+    @inline(never)   // a tail call from `execute`, which then needs no registers saved
     func execHint(_ d: ARMInstruction) {
         switch HintOp(rawValue: d.op) {
         case .wfi?:
