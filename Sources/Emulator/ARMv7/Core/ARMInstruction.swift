@@ -29,41 +29,41 @@ public struct ARMInstruction: Equatable {
         @inline(__always) set { fields = (fields & ~0xFF) | UInt64(newValue.rawValue) }
     }
     public var op: UInt8 {
-        @inline(__always) get { Self.byte(fields, 8) }
-        @inline(__always) set { Self.setByte(&fields, 8, newValue) }
+        @inline(__always) get { fields.byte(at: 8) }
+        @inline(__always) set { fields.setByte(at: 8, to: newValue) }
     }
     /// Condition field [31:28]; 14 = always. Unconditional (1111) encodings use 14 too.
     public var cond: UInt8 {
-        @inline(__always) get { Self.byte(fields, 16) }
-        @inline(__always) set { Self.setByte(&fields, 16, newValue) }
+        @inline(__always) get { fields.byte(at: 16) }
+        @inline(__always) set { fields.setByte(at: 16, to: newValue) }
     }
     public var rd: UInt8 {
-        @inline(__always) get { Self.byte(fields, 24) }
-        @inline(__always) set { Self.setByte(&fields, 24, newValue) }
+        @inline(__always) get { fields.byte(at: 24) }
+        @inline(__always) set { fields.setByte(at: 24, to: newValue) }
     }
     public var rn: UInt8 {
-        @inline(__always) get { Self.byte(fields, 32) }
-        @inline(__always) set { Self.setByte(&fields, 32, newValue) }
+        @inline(__always) get { fields.byte(at: 32) }
+        @inline(__always) set { fields.setByte(at: 32, to: newValue) }
     }
     public var rm: UInt8 {
-        @inline(__always) get { Self.byte(fields, 40) }
-        @inline(__always) set { Self.setByte(&fields, 40, newValue) }
+        @inline(__always) get { fields.byte(at: 40) }
+        @inline(__always) set { fields.setByte(at: 40, to: newValue) }
     }
     public var rs: UInt8 {
-        @inline(__always) get { Self.byte(fields, 48) }
-        @inline(__always) set { Self.setByte(&fields, 48, newValue) }
+        @inline(__always) get { fields.byte(at: 48) }
+        @inline(__always) set { fields.setByte(at: 48, to: newValue) }
     }
     public var shiftType: UInt8 {
-        @inline(__always) get { Self.byte(fields, 56) }
-        @inline(__always) set { Self.setByte(&fields, 56, newValue) }
+        @inline(__always) get { fields.byte(at: 56) }
+        @inline(__always) set { fields.setByte(at: 56, to: newValue) }
     }
     public var shiftAmount: UInt8 {
-        @inline(__always) get { Self.byte(extra, 0) }
-        @inline(__always) set { Self.setByte(&extra, 0, newValue) }
+        @inline(__always) get { extra.byte(at: 0) }
+        @inline(__always) set { extra.setByte(at: 0, to: newValue) }
     }
     public var flags: UInt8 {
-        @inline(__always) get { Self.byte(extra, 8) }
-        @inline(__always) set { Self.setByte(&extra, 8, newValue) }
+        @inline(__always) get { extra.byte(at: 8) }
+        @inline(__always) set { extra.setByte(at: 8, to: newValue) }
     }
     public var imm: UInt32 {
         @inline(__always) get { UInt32(truncatingIfNeeded: extra >> 32) }
@@ -78,13 +78,6 @@ public struct ARMInstruction: Equatable {
             | UInt64(rn) << 32 | UInt64(rm) << 40 | UInt64(rs) << 48 | UInt64(shiftType) << 56
         extra = UInt64(shiftAmount) | UInt64(flags) << 8 | UInt64(imm) << 32
         self.raw = raw
-    }
-
-    @inline(__always) private static func byte(_ word: UInt64, _ shift: UInt64) -> UInt8 {
-        UInt8(truncatingIfNeeded: word >> shift)
-    }
-    @inline(__always) private static func setByte(_ word: inout UInt64, _ shift: UInt64, _ value: UInt8) {
-        word = (word & ~(0xFF << shift)) | UInt64(value) << shift
     }
 
     // Bit-field helpers for decoders.

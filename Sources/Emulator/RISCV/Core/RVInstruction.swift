@@ -25,34 +25,34 @@ public struct RVInstruction: Equatable {
         @inline(__always) set { fields = (fields & ~0xFF) | UInt64(newValue.rawValue) }
     }
     public var op: UInt8 {
-        @inline(__always) get { Self.byte(fields, 8) }
-        @inline(__always) set { Self.setByte(&fields, 8, newValue) }
+        @inline(__always) get { fields.byte(at: 8) }
+        @inline(__always) set { fields.setByte(at: 8, to: newValue) }
     }
     public var rd: UInt8 {
-        @inline(__always) get { Self.byte(fields, 16) }
-        @inline(__always) set { Self.setByte(&fields, 16, newValue) }
+        @inline(__always) get { fields.byte(at: 16) }
+        @inline(__always) set { fields.setByte(at: 16, to: newValue) }
     }
     public var rs1: UInt8 {
-        @inline(__always) get { Self.byte(fields, 24) }
-        @inline(__always) set { Self.setByte(&fields, 24, newValue) }
+        @inline(__always) get { fields.byte(at: 24) }
+        @inline(__always) set { fields.setByte(at: 24, to: newValue) }
     }
     public var rs2: UInt8 {
-        @inline(__always) get { Self.byte(fields, 32) }
-        @inline(__always) set { Self.setByte(&fields, 32, newValue) }
+        @inline(__always) get { fields.byte(at: 32) }
+        @inline(__always) set { fields.setByte(at: 32, to: newValue) }
     }
     public var rs3: UInt8 {
-        @inline(__always) get { Self.byte(fields, 40) }
-        @inline(__always) set { Self.setByte(&fields, 40, newValue) }
+        @inline(__always) get { fields.byte(at: 40) }
+        @inline(__always) set { fields.setByte(at: 40, to: newValue) }
     }
     /// 2 (compressed) or 4.
     public var length: UInt8 {
-        @inline(__always) get { Self.byte(fields, 48) }
-        @inline(__always) set { Self.setByte(&fields, 48, newValue) }
+        @inline(__always) get { fields.byte(at: 48) }
+        @inline(__always) set { fields.setByte(at: 48, to: newValue) }
     }
     /// Rounding mode, acquire/release bits, or other small fields a group needs.
     public var flags: UInt8 {
-        @inline(__always) get { Self.byte(fields, 56) }
-        @inline(__always) set { Self.setByte(&fields, 56, newValue) }
+        @inline(__always) get { fields.byte(at: 56) }
+        @inline(__always) set { fields.setByte(at: 56, to: newValue) }
     }
 
     public init(group: RVGroup, op: UInt8 = 0, raw: UInt32, length: UInt8 = 4, rd: UInt8 = 0, rs1: UInt8 = 0,
@@ -62,13 +62,6 @@ public struct RVInstruction: Equatable {
             | UInt64(rs2) << 32 | UInt64(rs3) << 40 | UInt64(length) << 48 | UInt64(flags) << 56
         self.imm = imm
         self.raw = raw
-    }
-
-    @inline(__always) private static func byte(_ word: UInt64, _ shift: UInt64) -> UInt8 {
-        UInt8(truncatingIfNeeded: word >> shift)
-    }
-    @inline(__always) private static func setByte(_ word: inout UInt64, _ shift: UInt64, _ value: UInt8) {
-        word = (word & ~(0xFF << shift)) | UInt64(value) << shift
     }
 
     // Field helpers for decoders (RISC-V unprivileged spec, chapter 2.2–2.3).
