@@ -1,17 +1,26 @@
 /*
  * vgic-basic: a hypervisor (in HYP, CPU 0) hands interrupts to a guest (Non-secure SVC)
- * through the GICv2 virtual interface (IHI 0048B chapter 5):
+ * through the GICv2 virtual interface (IHI 0048B chapter 5) and shows a list register going
+ * through every state of the §5.4 state machine:
  *
  *   1. It takes physical SPI 100 itself (raised through GICD_ISPENDR) in split-EOI mode: a
  *      priority drop, the SPI stays active.
  *   2. It fills two list registers: LR0 = virtual SGI 3 from CPU 1 with EOI maintenance
  *      requested, LR1 = virtual interrupt 100 with HW = 1 backed by physical SPI 100.
- *   3. It enters the guest with HCR.IMO/FMO/AMO set. The guest acknowledges and EOIs both
- *      through GICV (its CPU interface; there is no stage 2, so it uses GICV's own address).
- *   4. The guest's EOI of the SGI raises the maintenance interrupt (PPI 25), which the
- *      hypervisor takes in HYP and prints GICH_MISR, EISR, ELRSR and the LRs; it frees LR0.
- *   5. The guest's EOI of interrupt 100 deactivates physical SPI 100 (HW = 1); the guest then
- *      returns with HVC and the hypervisor checks the final state.
+ *   3. It enters the guest with HCR.IMO/FMO/AMO set. The guest acknowledges each virtual
+ *      interrupt through GICV (its CPU interface; there is no stage 2, so it uses GICV's own
+ *      address) and, still in its handler, makes an HVC so the hypervisor can print the LR:
+ *      pending -> active.
+ *   4. At the SGI's first HVC the hypervisor injects SGI 3 again by setting LR0's pending bit
+ *      while the guest handles it: active -> pending and active (not signalled: it is active).
+ *   5. The guest's EOI deactivates the active half: pending and active -> pending (an HVC shows
+ *      it). The guest leaves its handler, takes the SGI again: pending -> active, and EOIs it:
+ *      active -> invalid with EOI set, the EOI maintenance condition: the maintenance
+ *      interrupt (PPI 25) is taken in HYP at once (HCR.IMO routes physical IRQs to HYP whatever
+ *      the guest's CPSR.I), which prints GICH_MISR, EISR, ELRSR and the LRs and frees LR0.
+ *   6. Interrupt 100 (HW = 1): pending -> active -> invalid; the guest's EOI deactivates
+ *      physical SPI 100. The guest returns with HVC #0 and the hypervisor checks that it saw
+ *      every state in turn and the final state.
  */
 #include "../runtime/runtime.h"
 
@@ -35,6 +44,14 @@
 #define LR_PENDING (1u << 28)
 #define LR_HW (1u << 31)
 #define LR_EOI (1u << 19)
+#define LR_STATE(lr) (((lr) >> 28) & 3u)
+#define LR0_SGI (LR_PENDING | LR_EOI | (0x50u >> 3) << 23 | 1u << 10 | 3u)
+#define LR1_SPI (LR_HW | LR_PENDING | (0x60u >> 3) << 23 | SPI << 10 | SPI)
+
+/* The HVC immediates the guest uses (they show in HSR.ISS). */
+#define HVC_DONE 0u
+#define HVC_ACKED 1u
+#define HVC_EOIED 2u
 
 extern char vgic_hyp_vectors[], vgic_guest_vectors[];
 void vgic_hyp_trap(void);
@@ -47,15 +64,30 @@ static volatile uint32_t guest_irqs, maintenance_irqs;
 static uint8_t guest_stack[4096] __attribute__((aligned(8)));
 static uint8_t guest_irq_stack[1024] __attribute__((aligned(8)));
 
+/* The hypervisor's record of LR0 each time it looked, to check the sequence at the end. */
+static uint32_t lr0_seen[12];
+static unsigned lr0_looks;
+
+static const char *lr_state_name(uint32_t lr)
+{
+    static const char *const names[4] = {"invalid", "pending", "active", "pending+active"};
+    return names[LR_STATE(lr)];
+}
+
 static void print_lrs(const char *who)
 {
-    rt_printf("%s: MISR=0x%X EISR=0x%X ELRSR=0x%X LR0=0x%08X LR1=0x%08X\n", who,
+    uint32_t lr0 = rt_mmio_read32(gich + GICH_LR(0)), lr1 = rt_mmio_read32(gich + GICH_LR(1));
+    rt_printf("%s: MISR=0x%X EISR=0x%X ELRSR=0x%X LR0=0x%08X (%s) LR1=0x%08X (%s)\n", who,
               rt_mmio_read32(gich + GICH_MISR), rt_mmio_read32(gich + GICH_EISR0),
-              rt_mmio_read32(gich + GICH_ELRSR0), rt_mmio_read32(gich + GICH_LR(0)),
-              rt_mmio_read32(gich + GICH_LR(1)));
+              rt_mmio_read32(gich + GICH_ELRSR0), lr0, lr_state_name(lr0), lr1, lr_state_name(lr1));
+    if (lr0_looks < sizeof lr0_seen / sizeof lr0_seen[0])
+        lr0_seen[lr0_looks++] = lr0;
 }
 
 /* ---- guest (Non-secure SVC) ---- */
+
+/* HVC #imm from the guest's handler: the hypervisor looks at the LRs and returns. */
+#define GUEST_HVC(imm) __asm__ volatile("hvc #" #imm ::: "memory")
 
 void vgic_guest_irq(void)
 {
@@ -66,8 +98,13 @@ void vgic_guest_irq(void)
     else
         rt_printf("guest: GICV_IAR=0x%X (interrupt %u)\n", iar, gic_iar_intid(iar));
     guest_irqs++;
+    GUEST_HVC(1); /* HVC_ACKED */
+    rt_printf("guest: GICV_EOIR=0x%X\n", iar);
     rt_dsb();
     rt_mmio_write32(gicv + GICV_EOIR, iar);
+    /* The first EOI of the SGI leaves it pending (it was injected again while active). */
+    if (guest_irqs == 1)
+        GUEST_HVC(2); /* HVC_EOIED */
 }
 
 static void guest_main(void)
@@ -75,10 +112,10 @@ static void guest_main(void)
     __asm__ volatile("mcr p15, 0, %0, c12, c0, 0" ::"r"(vgic_guest_vectors)); /* VBAR */
     rt_isb();
     rt_irq_enable();
-    while (guest_irqs < 2)
+    while (guest_irqs < 3)
         rt_wfi();
     rt_printf("guest: %u virtual interrupts, back to the hypervisor\n", guest_irqs);
-    __asm__ volatile("hvc #0" ::: "memory");
+    GUEST_HVC(0); /* HVC_DONE */
     for (;;)
         ;
 }
@@ -96,21 +133,66 @@ void vgic_hyp_irq(void)
     maintenance_irqs++;
     print_lrs("hyp: maintenance");
     rt_mmio_write32(gich + GICH_LR(0), 0); /* handled: free LR0, the condition clears */
-    rt_printf("hyp: MISR=0x%X after freeing LR0\n", rt_mmio_read32(gich + GICH_MISR));
+    print_lrs("hyp: LR0 freed");
     rt_mmio_write32(gicc + GICC_EOIR, iar);
     rt_mmio_write32(gicc + GICC_DIR, iar);
+}
+
+static bool sequence_ok(void)
+{
+    /* LR0 as the hypervisor saw it: before entry, acked, injected again, EOIed, acked again,
+     * at the maintenance interrupt, after freeing it, at interrupt 100's HVC, final. */
+    static const uint32_t expected[] = {
+        LR0_SGI,
+        (LR0_SGI & ~LR_PENDING) | 2u << 28,
+        LR0_SGI | 3u << 28,
+        LR0_SGI,
+        (LR0_SGI & ~LR_PENDING) | 2u << 28,
+        LR0_SGI & ~LR_PENDING,
+        0u,
+        0u,
+        0u,
+    };
+    if (lr0_looks != sizeof expected / sizeof expected[0])
+        return false;
+    for (unsigned i = 0; i < lr0_looks; i++)
+        if (lr0_seen[i] != expected[i])
+            return false;
+    return true;
 }
 
 void vgic_hyp_trap(void)
 {
     uint32_t hsr;
     __asm__ volatile("mrc p15, 4, %0, c5, c2, 0" : "=r"(hsr));
+    if (hsr >> 26 != 0x12) {
+        rt_printf("hyp: FAIL: unexpected trap, HSR=0x%08X\n", hsr);
+        rt_exit(1);
+    }
+    switch (hsr & 0xFFFFu) {
+    case HVC_ACKED:
+        print_lrs("hyp: HVC #1, guest acked");
+        if (guest_irqs == 1) {
+            /* Inject SGI 3 again while the guest handles it: active -> pending and active. */
+            rt_mmio_write32(gich + GICH_LR(0), rt_mmio_read32(gich + GICH_LR(0)) | LR_PENDING);
+            print_lrs("hyp: SGI 3 injected again");
+        }
+        return;
+    case HVC_EOIED:
+        print_lrs("hyp: HVC #2, guest EOIed");
+        return;
+    case HVC_DONE:
+        break;
+    default:
+        rt_printf("hyp: FAIL: unexpected HVC, HSR=0x%08X\n", hsr);
+        rt_exit(1);
+    }
     uint32_t active = (rt_mmio_read32(gicd + GICD_ISACTIVER(SPI / 32)) >> (SPI % 32)) & 1u;
-    rt_printf("hyp: HVC from the guest (HSR=0x%08X)\n", hsr);
+    rt_printf("hyp: HVC #0 from the guest (HSR=0x%08X)\n", hsr);
     print_lrs("hyp: final");
     rt_printf("hyp: physical SPI %u active=%u, maintenance interrupts=%u\n", SPI, active,
               maintenance_irqs);
-    bool ok = hsr >> 26 == 0x12 && active == 0 && maintenance_irqs == 1 && guest_irqs == 2 &&
+    bool ok = active == 0 && maintenance_irqs == 1 && guest_irqs == 3 && sequence_ok() &&
               rt_mmio_read32(gich + GICH_ELRSR0) == 0xFu;
     rt_printf("vgic-basic: %s\n", ok ? "PASS" : "FAIL");
     rt_exit(ok ? 0 : 1);
@@ -153,8 +235,8 @@ int main(void)
 
     /* Virtual side: the guest's Group 0 on with the loosest mask, En + the two LRs. */
     rt_mmio_write32(gich + GICH_VMCR, (0x1Fu << 27) | 1u);
-    rt_mmio_write32(gich + GICH_LR(0), LR_PENDING | LR_EOI | (0x50u >> 3) << 23 | 1u << 10 | 3u);
-    rt_mmio_write32(gich + GICH_LR(1), LR_HW | LR_PENDING | (0x60u >> 3) << 23 | SPI << 10 | SPI);
+    rt_mmio_write32(gich + GICH_LR(0), LR0_SGI);
+    rt_mmio_write32(gich + GICH_LR(1), LR1_SPI);
     rt_mmio_write32(gich + GICH_HCR, 1u);
     print_lrs("hyp: before entry");
 
