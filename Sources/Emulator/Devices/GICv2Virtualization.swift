@@ -330,33 +330,55 @@ extension GICv2 {
     }
 
     /// GICV_EOIR / GICV_AEOIR: priority drop (the highest active level in GICH_APR), then —
-    /// unless GICH_VMCR.VEM (GICV_CTLR.EOImode) splits it off to GICV_DIR — deactivation. An
-    /// EOI with no active priority is ignored, so it neither deactivates nor counts in
-    /// EOICount ("EOIs that do not clear a bit in GICH_APR do not cause an increment", §5.3.1).
-    /// QEMU 7.2 skips the priority drop too when no LR matches; the spec's wording keeps it.
+    /// unless GICH_VMCR.VEM (GICV_CTLR.EOImode) splits it off to GICV_DIR — deactivation of the
+    /// LR holding the interrupt. A spurious ID (1020–1023) is ignored altogether, as a write of
+    /// one to GICC_EOIR is (§4.4.5; QEMU 7.2's gic_complete_irq likewise). An EOI whose
+    /// interrupt is in no LR counts in GICH_HCR.EOICount only if it cleared a bit in GICH_APR
+    /// (§5.3.1: "EOIs that do not clear a bit in the Active Priorities register GICH_APR do not
+    /// cause an increment"). An EOI with no active priority whose interrupt is still active in
+    /// an LR (the guest broke the IAR/EOIR nesting: UNPREDICTABLE) deactivates it, as QEMU 7.2.
     func virtualEndOfInterrupt(cpu: Int, value: UInt32, aliased: Bool) {
-        let apr = virtualActivePriorities[cpu]
-        guard apr != 0 else { return }
-        if aliased, let n = activeListRegister(for: value, cpu: cpu),
-           listRegister(n, cpu: cpu) & GICv2.lrGrp1 == 0 {
+        guard value & 0x3FF < 1020 else { return }
+        let n = activeListRegister(for: value, cpu: cpu)
+        if aliased, let n, listRegister(n, cpu: cpu) & GICv2.lrGrp1 == 0 {
             return   // GICV_AEOIR ends Group 1 interrupts only
         }
+        let apr = virtualActivePriorities[cpu]
         virtualActivePriorities[cpu] = apr & (apr &- 1)
         if virtualMachineControl[cpu] & GICv2.ctlrEOImodeS == 0 {
-            virtualDeactivate(value: value, cpu: cpu)
+            if let n {
+                deactivateListRegister(n, cpu: cpu)
+            } else if apr != 0 {
+                countEOIWithoutListRegister(cpu: cpu)
+            }
         }
         updateVirtualInterface(cpu: cpu)
     }
 
-    /// GICV_DIR: deactivation in split-EOI mode; UNPREDICTABLE otherwise (ignored, as GICC_DIR).
+    /// GICV_DIR: deactivation in split-EOI mode (UNPREDICTABLE otherwise: ignored, as GICC_DIR);
+    /// a spurious ID is ignored; an interrupt in no LR counts in EOICount (QEMU 7.2's
+    /// gic_deactivate_irq the same).
     func virtualDeactivateWrite(value: UInt32, cpu: Int) {
-        guard virtualMachineControl[cpu] & GICv2.ctlrEOImodeS != 0 else { return }
-        virtualDeactivate(value: value, cpu: cpu)
+        guard virtualMachineControl[cpu] & GICv2.ctlrEOImodeS != 0, value & 0x3FF < 1020 else { return }
+        if let n = activeListRegister(for: value, cpu: cpu) {
+            deactivateListRegister(n, cpu: cpu)
+        } else {
+            countEOIWithoutListRegister(cpu: cpu)
+        }
         updateVirtualInterface(cpu: cpu)
+    }
+
+    /// GICH_HCR.EOICount [31:27] + 1 (it wraps in its five bits: the hypervisor is expected
+    /// to read and clear it from the LRENP maintenance interrupt).
+    func countEOIWithoutListRegister(cpu: Int) {
+        hypervisorControl[cpu] = hypervisorControl[cpu] &+ (1 << GICv2.hcrEOICountShift)
     }
 
     /// The active (or pending and active) LR holding the interrupt an EOIR/DIR value names:
-    /// the same VirtualID and, for an SGI with HW = 0, the same source CPU in [12:10].
+    /// the same VirtualID and, for an SGI with HW = 0, the same source CPU in [12:10] (the
+    /// EOIR value must be the one GICV_IAR returned, CPUID included, §4.4.5 / §5.3.8). QEMU 7.2
+    /// (gic_virq_is_valid) compares the VirtualID only, so there an SGI EOI naming another
+    /// source CPU still ends the LR; here it counts in EOICount.
     func activeListRegister(for value: UInt32, cpu: Int) -> Int? {
         let id = value & 0x3FF
         for n in 0..<GICv2.listRegisterCount {
@@ -368,16 +390,13 @@ extension GICv2 {
         return nil
     }
 
-    /// Deactivate the virtual interrupt `value` names (§5.4): active → invalid, pending and
-    /// active → pending. HW = 1 deactivates the physical interrupt PhysicalID in the
-    /// Distributor (an SGI's or a non-existent ID is ignored: UNPREDICTABLE). HW = 0 with EOI
-    /// set leaves the LR invalid with EOI set: GICH_EISR and MISR.EOI report it. No matching LR:
-    /// GICH_HCR.EOICount counts it (LRENP maintenance).
-    func virtualDeactivate(value: UInt32, cpu: Int) {
-        guard let n = activeListRegister(for: value, cpu: cpu) else {
-            hypervisorControl[cpu] = hypervisorControl[cpu] &+ (1 << GICv2.hcrEOICountShift)
-            return
-        }
+    /// Deactivate list register `n` (§5.4): active → invalid, pending and active → pending.
+    /// HW = 1 deactivates the physical interrupt PhysicalID in the Distributor — every
+    /// deactivation of the virtual interrupt does ("a deactivate of the virtual interrupt also
+    /// causes a deactivate of the physical interrupt", GICH_LRn.HW, §5.3.8); an SGI's or a
+    /// non-existent PhysicalID is ignored (UNPREDICTABLE). HW = 0 with EOI set leaves the LR
+    /// invalid with EOI set: GICH_EISR and MISR.EOI report it until the hypervisor rewrites it.
+    func deactivateListRegister(_ n: Int, cpu: Int) {
         let index = cpu &* GICv2.listRegisterCount &+ n
         let lr = listRegisters[index]
         listRegisters[index] = lr & ~(GICv2.lrActive << GICv2.lrStateShift)

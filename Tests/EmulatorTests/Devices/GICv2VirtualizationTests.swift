@@ -23,6 +23,11 @@ enum LR {
     }
 }
 
+/// GICH_HCR bits (§5.3.1).
+enum GICv2Bits {
+    static let uie: UInt32 = 1 << 1, lrenpie: UInt32 = 1 << 2, npie: UInt32 = 1 << 3
+}
+
 final class GICv2VirtualizationTests: XCTestCase {
     var host: DeviceTestHost!
     var gic: GICv2!
@@ -162,6 +167,171 @@ final class GICv2VirtualizationTests: XCTestCase {
         XCTAssertTrue(virq())
     }
 
+    /// One list register through every state (IHI 0048B §5.4 figure 5-2 transitions), with the
+    /// status registers the hypervisor reads after each step: pending → active (GICV_IAR) →
+    /// pending and active (the hypervisor sets the pending bit again) → pending (the guest's
+    /// EOI deactivates, the pending half stays) → active → invalid (EOI), which with LR.EOI = 1
+    /// and HW = 0 is the EOI maintenance condition until the hypervisor rewrites the LR.
+    func testListRegisterStateMachineWithStatusAfterEachStep() {
+        enable()
+        let sgi = LR.make(3, priority: 0x50, cpuID: 1) | LR.eoi
+        func expect(lr0: UInt32, elrsr: UInt64, eisr: UInt64, misr: UInt64, virq irq: Bool, ppi: Bool,
+                    _ step: String, line: UInt = #line) {
+            XCTAssertEqual(lr(0), UInt64(lr0), step, line: line)
+            XCTAssertEqual(hread(GICH.elrsr0), elrsr, "ELRSR: " + step, line: line)
+            XCTAssertEqual(hread(GICH.eisr0), eisr, "EISR: " + step, line: line)
+            XCTAssertEqual(hread(GICH.misr), misr, "MISR: " + step, line: line)
+            XCTAssertEqual(virq(), irq, "virtual IRQ: " + step, line: line)
+            XCTAssertEqual(maintenancePending(), ppi, "PPI 25: " + step, line: line)
+        }
+        setLR(0, sgi)
+        expect(lr0: sgi, elrsr: 0xE, eisr: 0, misr: 0, virq: true, ppi: false, "pending")
+
+        XCTAssertEqual(vread(GICC.iar), 3 | 1 << 10)
+        expect(lr0: sgi & ~LR.pending | LR.active, elrsr: 0xE, eisr: 0, misr: 0, virq: false, ppi: false,
+               "active after GICV_IAR")
+        XCTAssertEqual(hread(GICH.apr), 1 << 10, "preemption level 0x50 >> 3")
+
+        // The hypervisor injects the same vINTID again while the guest still handles it.
+        setLR(0, sgi | LR.pendingActive)
+        expect(lr0: sgi | LR.pendingActive, elrsr: 0xE, eisr: 0, misr: 0, virq: false, ppi: false,
+               "pending and active: the pending half is not signalled while active")
+        XCTAssertEqual(vread(GICC.iar), 1023, "nothing to acknowledge")
+        XCTAssertEqual(lr(0), UInt64(sgi | LR.pendingActive), "the spurious read changes nothing")
+
+        vwrite(GICC.eoir, 3 | 1 << 10)
+        expect(lr0: sgi, elrsr: 0xE, eisr: 0, misr: 0, virq: true, ppi: false,
+               "pending again after the EOI: not yet an EOI maintenance condition")
+        XCTAssertEqual(hread(GICH.apr), 0)
+
+        XCTAssertEqual(vread(GICC.iar), 3 | 1 << 10)
+        expect(lr0: sgi & ~LR.pending | LR.active, elrsr: 0xE, eisr: 0, misr: 0, virq: false, ppi: false,
+               "active again")
+
+        vwrite(GICC.eoir, 3 | 1 << 10)
+        expect(lr0: sgi & ~LR.pending, elrsr: 0xE, eisr: 1, misr: 1, virq: false, ppi: true,
+               "invalid with EOI set: EOI maintenance, and the LR is not free yet")
+        XCTAssertEqual(hread(GICH.hcr), 1, "an EOI that found its LR does not count in EOICount")
+
+        setLR(0, 0)
+        expect(lr0: 0, elrsr: 0xF, eisr: 0, misr: 0, virq: false, ppi: false, "freed by the hypervisor")
+    }
+
+    /// HW = 1 through pending and active: every deactivation of the virtual interrupt
+    /// deactivates the physical one, and an HW = 1 LR is never an EOI maintenance condition.
+    func testHWListRegisterDeactivatesThePhysicalInterruptOnlyOnItsLastEOI() {
+        _ = gic.distributor.write(offset: GICD.ctlr, size: 4, value: 1, cpu: 0)
+        _ = gic.distributor.write(offset: GICD.isenabler + 4, size: 4, value: 1 << 9, cpu: 0)
+        _ = gic.distributor.write(offset: GICD.ipriorityr + 41, size: 1, value: 0x80, cpu: 0)
+        _ = gic.distributor.write(offset: GICD.itargetsr + 41, size: 1, value: 1, cpu: 0)
+        _ = gic.cpuInterface.write(offset: GICC.ctlr, size: 4, value: 0x201, cpu: 0)
+        _ = gic.cpuInterface.write(offset: GICC.pmr, size: 4, value: 0xFF, cpu: 0)
+        _ = gic.distributor.write(offset: GICD.ispendr + 4, size: 4, value: 1 << 9, cpu: 0)
+        XCTAssertEqual(gic.cpuInterface.read(offset: GICC.iar, size: 4, cpu: 0), 41)
+        _ = gic.cpuInterface.write(offset: GICC.eoir, size: 4, value: 41, cpu: 0)
+        func physicalActive() -> Bool {
+            (gic.distributor.read(offset: GICD.isactiver + 4, size: 4, cpu: 0) ?? 0) & (1 << 9) != 0
+        }
+        XCTAssertTrue(physicalActive())
+
+        enable()
+        let hw = LR.hardware(41, physical: 41, priority: 0x80)
+        setLR(0, hw)
+        XCTAssertEqual(vread(GICC.iar), 41)
+        XCTAssertEqual(lr(0), UInt64(hw & ~LR.pending | LR.active))
+        setLR(0, hw | LR.pendingActive)
+        vwrite(GICC.eoir, 41)
+        XCTAssertEqual(lr(0), UInt64(hw), "pending and active → pending")
+        // GICH_LRn.HW (§5.3.8): "a deactivate of the virtual interrupt also causes a deactivate
+        // of the physical interrupt"; pending and active → pending is such a deactivation (QEMU
+        // 7.2's gic_clear_active forwards it the same way).
+        XCTAssertFalse(physicalActive(), "the first EOI already deactivates the physical SPI")
+        XCTAssertEqual(vread(GICC.iar), 41)
+        vwrite(GICC.eoir, 41)
+        XCTAssertEqual(lr(0), UInt64(hw & ~LR.pending))
+        XCTAssertFalse(physicalActive())
+        XCTAssertEqual(hread(GICH.eisr0), 0, "HW = 1 never requests EOI maintenance")
+        XCTAssertEqual(hread(GICH.elrsr0), 0xF)
+        XCTAssertEqual(hread(GICH.misr), 0)
+    }
+
+    /// Each maintenance condition (§5.3.4) sets its GICH_MISR bit and raises PPI 25 while it
+    /// holds, and clearing it (the hypervisor's LR or HCR write) lowers both again.
+    func testEachMaintenanceConditionSetsAndClearsMISRAndPPI25() {
+        // Underflow: zero or one valid LR.
+        enable(hcr: GICv2Bits.uie)
+        XCTAssertEqual(hread(GICH.misr), 1 << 1, "no valid LR at all")
+        XCTAssertTrue(maintenancePending())
+        setLR(0, LR.make(40, priority: 0x80))
+        XCTAssertEqual(hread(GICH.misr), 1 << 1, "one valid LR")
+        setLR(1, LR.make(41, priority: 0x80))
+        XCTAssertEqual(hread(GICH.misr), 0, "two valid LRs")
+        XCTAssertFalse(maintenancePending())
+        XCTAssertEqual(vread(GICC.iar), 40)
+        vwrite(GICC.eoir, 40)
+        XCTAssertEqual(hread(GICH.misr), 1 << 1)
+        XCTAssertTrue(maintenancePending())
+        setLR(0, LR.make(42, priority: 0x80))
+        XCTAssertEqual(hread(GICH.misr), 0, "refilled")
+        XCTAssertFalse(maintenancePending())
+        setLR(0, 0)
+        setLR(1, 0)
+
+        // No pending: no LR in the pending state (pending and active does not count, as in
+        // QEMU 7.2's gic_extract_lr_info, which counts state == pending only).
+        hwrite(GICH.hcr, 1 | GICv2Bits.npie)
+        XCTAssertEqual(hread(GICH.misr), 1 << 3)
+        XCTAssertTrue(maintenancePending())
+        setLR(2, LR.make(43, priority: 0x80))
+        XCTAssertEqual(hread(GICH.misr), 0)
+        XCTAssertFalse(maintenancePending())
+        XCTAssertEqual(vread(GICC.iar), 43)
+        XCTAssertEqual(hread(GICH.misr), 1 << 3, "acknowledged: nothing pending")
+        XCTAssertTrue(maintenancePending())
+        setLR(2, LR.make(43, priority: 0x80, state: LR.pendingActive))
+        XCTAssertEqual(hread(GICH.misr), 1 << 3, "pending and active is not the pending state")
+        vwrite(GICC.eoir, 43)
+        XCTAssertEqual(hread(GICH.misr), 0, "pending again")
+        XCTAssertFalse(maintenancePending())
+        XCTAssertEqual(vread(GICC.iar), 43)
+        vwrite(GICC.eoir, 43)
+        setLR(2, 0)
+
+        // List register entry not present: the guest EOIs an interrupt no LR holds; each such EOI
+        // increments GICH_HCR.EOICount, which raises LRENP until the hypervisor writes it back to 0.
+        hwrite(GICH.hcr, 1 | GICv2Bits.lrenpie)
+        XCTAssertEqual(hread(GICH.misr), 0)
+        setLR(3, LR.make(44, priority: 0x80))
+        XCTAssertEqual(vread(GICC.iar), 44)
+        setLR(0, LR.make(45, priority: 0x40))   // preempts 44
+        XCTAssertEqual(vread(GICC.iar), 45)
+        setLR(3, 0)
+        setLR(0, 0)   // the hypervisor moved both active interrupts out of the LRs
+        XCTAssertFalse(maintenancePending())
+        vwrite(GICC.eoir, 45)
+        XCTAssertEqual((hread(GICH.hcr) ?? 0) >> 27, 1)
+        XCTAssertEqual(hread(GICH.misr), 1 << 2)
+        XCTAssertTrue(maintenancePending())
+        vwrite(GICC.eoir, 44)
+        XCTAssertEqual((hread(GICH.hcr) ?? 0) >> 27, 2, "EOICount counts each")
+        XCTAssertEqual(hread(GICH.apr), 0, "both priority drops happened")
+        hwrite(GICH.hcr, 1 | GICv2Bits.lrenpie)   // EOICount written back to 0
+        XCTAssertEqual(hread(GICH.misr), 0)
+        XCTAssertFalse(maintenancePending())
+
+        // EOI: an invalid HW = 0 LR with EOI set, cleared by rewriting the LR.
+        hwrite(GICH.hcr, 1)
+        setLR(1, LR.make(46, priority: 0x80) | LR.eoi)
+        XCTAssertEqual(vread(GICC.iar), 46)
+        XCTAssertEqual(hread(GICH.misr), 0)
+        vwrite(GICC.eoir, 46)
+        XCTAssertEqual(hread(GICH.misr), 1)
+        XCTAssertTrue(maintenancePending())
+        setLR(1, 0)
+        XCTAssertEqual(hread(GICH.misr), 0)
+        XCTAssertFalse(maintenancePending())
+    }
+
     func testSplitEOIDeactivatesThroughDIR() {
         enable()
         vwrite(GICC.ctlr, 0x203)   // EOImode
@@ -238,12 +408,58 @@ final class GICv2VirtualizationTests: XCTestCase {
         // An EOI with nothing active is ignored, not counted.
         vwrite(GICC.eoir, 3 | 1 << 10)
         XCTAssertEqual((hread(GICH.hcr) ?? 0) >> 27, 1)
-        // An SGI's EOI must name the same source CPU as its LR.
+        // An SGI's EOI must name the same source CPU as its LR (QEMU 7.2 differs: its
+        // gic_virq_is_valid matches the VirtualID only and would deactivate LR0 here).
         setLR(0, LR.make(3, priority: 0x80, cpuID: 1))
         XCTAssertEqual(vread(GICC.iar), 3 | 1 << 10)
         vwrite(GICC.eoir, 3 | 2 << 10)
         XCTAssertEqual((hread(GICH.hcr) ?? 0) >> 27, 2)
         XCTAssertEqual(lr(0), UInt64(LR.make(3, priority: 0x80, state: LR.active, cpuID: 1)))
+    }
+
+    /// A spurious ID written to GICV_EOIR or GICV_DIR is ignored: no priority drop, no
+    /// deactivation, no EOICount (§4.4.5; QEMU 7.2 gic_complete_irq / gic_deactivate_irq).
+    func testSpuriousIDsAreIgnoredByEOIRAndDIR() {
+        enable(hcr: GICv2Bits.lrenpie)
+        setLR(0, LR.make(40, priority: 0x80))
+        XCTAssertEqual(vread(GICC.iar), 40)
+        for id: UInt32 in [1020, 1021, 1022, 1023] { vwrite(GICC.eoir, id) }
+        XCTAssertEqual(hread(GICH.apr), 1 << 16, "no priority drop")
+        XCTAssertEqual(hread(GICH.hcr), UInt64(1 | GICv2Bits.lrenpie), "no EOICount")
+        XCTAssertEqual(lr(0), UInt64(LR.make(40, priority: 0x80, state: LR.active)))
+        vwrite(GICC.ctlr, 0x203)   // EOImode: GICV_DIR deactivates
+        vwrite(GICC.dir, 1023)
+        XCTAssertEqual(hread(GICH.hcr), UInt64(1 | GICv2Bits.lrenpie))
+        XCTAssertEqual(lr(0), UInt64(LR.make(40, priority: 0x80, state: LR.active)))
+    }
+
+    /// In split-EOI mode a GICV_DIR of an interrupt no LR holds counts in EOICount (LRENP),
+    /// and an EOIR that dropped a priority but found no LR does not count (DIR will).
+    func testDIRWithoutAListRegisterCountsInEOICount() {
+        enable(hcr: GICv2Bits.lrenpie)
+        vwrite(GICC.ctlr, 0x203)
+        setLR(0, LR.make(40, priority: 0x80))
+        XCTAssertEqual(vread(GICC.iar), 40)
+        setLR(0, 0)
+        vwrite(GICC.eoir, 40)
+        XCTAssertEqual(hread(GICH.apr), 0)
+        XCTAssertEqual((hread(GICH.hcr) ?? 0) >> 27, 0, "EOImode: the EOIR only drops the priority")
+        vwrite(GICC.dir, 40)
+        XCTAssertEqual((hread(GICH.hcr) ?? 0) >> 27, 1)
+        XCTAssertEqual(hread(GICH.misr), 1 << 2)
+        XCTAssertTrue(maintenancePending())
+    }
+
+    /// An EOI with no active priority (the guest broke the IAR/EOIR nesting, UNPREDICTABLE)
+    /// still deactivates an active LR holding its interrupt, as QEMU 7.2 does, without
+    /// counting in EOICount.
+    func testEOIWithNoActivePriorityStillDeactivatesItsListRegister() {
+        enable()
+        setLR(0, LR.make(40, priority: 0x80, state: LR.active))   // active, never acknowledged
+        XCTAssertEqual(hread(GICH.apr), 0)
+        vwrite(GICC.eoir, 40)
+        XCTAssertEqual(lr(0), UInt64(LR.make(40, priority: 0x80, state: 0)))
+        XCTAssertEqual(hread(GICH.hcr), 1)
     }
 
     func testUnderflowAndNoPendingConditions() {

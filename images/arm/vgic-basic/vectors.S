@@ -1,6 +1,6 @@
 /*
  * vgic-basic's own vector tables: the hypervisor's (HVBAR) takes the physical maintenance
- * interrupt (+0x18) and the guest's HVC (+0x14); the guest's (its Non-secure VBAR) takes
+ * interrupt (+0x18) and the guest's HVCs (+0x14); the guest's (its Non-secure VBAR) takes
  * virtual IRQs (+0x18). Every other entry is unexpected and fails the run.
  */
     .syntax unified
@@ -19,18 +19,25 @@ vgic_hyp_vectors:
     b       hyp_irq_entry
     b       unexpected
 
+@ The guest's HVCs: vgic_hyp_trap prints the LRs and returns to the instruction after the
+@ HVC (ELR_hyp), or ends the run at the guest's last one. r4 is saved too: the entry uses it
+@ to keep the unaligned SP across the C call, and the guest's r4 must survive.
 hyp_trap_entry:
+    push    {r0-r4, r12, lr}
+    mov     r4, sp
     bic     sp, sp, #7
-    bl      vgic_hyp_trap           @ does not return: the run ends there
-    b       unexpected
+    bl      vgic_hyp_trap
+    mov     sp, r4
+    pop     {r0-r4, r12, lr}
+    eret
 
 hyp_irq_entry:
-    push    {r0-r3, r12, lr}
+    push    {r0-r4, r12, lr}
     mov     r4, sp                  @ r4 is callee-saved: the C call keeps it
     bic     sp, sp, #7
     bl      vgic_hyp_irq
     mov     sp, r4
-    pop     {r0-r3, r12, lr}
+    pop     {r0-r4, r12, lr}
     eret
 
     .align 5
