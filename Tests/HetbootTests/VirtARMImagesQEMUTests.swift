@@ -60,6 +60,88 @@ final class VirtARMImagesQEMUTests: XCTestCase {
         try compare("kvm-init-3.13", smp: 4, virtualization: true)
     }
 
+    /// PSCI's target affinity holds the MPIDR's affinity fields only (bits [31:24] zero, ARM DEN
+    /// 0022D §5.1.4–5.1.5): a raw MPIDR with its bit 31 names no CPU, and QEMU answers
+    /// INVALID_PARAMETERS (-2) to AFFINITY_INFO and CPU_ON; the affinity fields alone name CPU 1
+    /// (OFF: 1). The image prints the four results through semihosting SYS_WRITEC.
+    func testPSCITargetWithNonAffinityBitsIsInvalidLikeQEMU() throws {
+        let source = """
+            .syntax unified
+            .arm
+            .arch_extension sec
+            .text
+            .globl _start
+            _start:
+                ldr r0, =0x84000004         @ AFFINITY_INFO(0x80000001, 0)
+                ldr r1, =0x80000001
+                mov r2, #0
+                smc #0
+                bl digit
+                ldr r0, =0x84000004         @ AFFINITY_INFO(0x1, 0)
+                mov r1, #1
+                mov r2, #0
+                smc #0
+                bl digit
+                ldr r0, =0x84000003         @ CPU_ON(0x80000001, park, 0)
+                ldr r1, =0x80000001
+                adr r2, park
+                mov r3, #0
+                smc #0
+                bl digit
+                ldr r0, =0x84000003         @ CPU_ON(0x100, park, 0): no such CPU
+                mov r1, #0x100
+                adr r2, park
+                mov r3, #0
+                smc #0
+                bl digit
+                ldr r1, =0x20026
+                mov r0, #0x18
+                svc 0x123456
+            park:
+                wfi
+                b park
+            digit:                          @ r0 (-9..9) as "<sign><digit>\\n"
+                mov r5, lr
+                cmp r0, #0
+                movlt r6, #'-'
+                movge r6, #'+'
+                rsblt r4, r0, #0
+                movge r4, r0
+                bl putc
+                add r6, r4, #'0'
+                bl putc
+                mov r6, #10
+                bl putc
+                bx r5
+            putc:
+                adr r1, ch
+                strb r6, [r1]
+                mov r0, #3
+                svc 0x123456
+                bx lr
+            ch: .word 0
+                .ltorg
+            """
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hetboot-psci-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let src = dir.appendingPathComponent("t.S"), obj = dir.appendingPathComponent("t.o").path
+        let elf = dir.appendingPathComponent("psci-target.elf").path
+        try source.write(to: src, atomically: true, encoding: .utf8)
+        try CLI.tool("clang", ["--target=armv7a-none-eabi", "-march=armv7ve", "-c", src.path, "-o", obj])
+        try CLI.tool("ld.lld", ["-N", "-Ttext=0x40100000", "-e", "_start", obj, "-o", elf])
+        let ours = try CLI.run(["run", elf, "--machine", "virt-arm,virtualization=on", "--smp", "2"])
+        XCTAssertEqual(ours.status, 0, ours.stdout + ours.stderr)
+        XCTAssertEqual(ours.consoleLines, ["-2", "+1", "-2", "-2"])
+        guard CLI.which("qemu-system-arm") != nil else {
+            throw XCTSkip("qemu-system-arm is not installed: the comparison with QEMU is skipped (CI installs it)")
+        }
+        let qemu = try QEMU.consoleLines("qemu-system-arm", ["-M", "virt,virtualization=on", "-cpu", "cortex-a15", "-smp", "2",
+                                                              "-semihosting", "-nographic", "-monitor", "none", "-kernel", elf],
+                                         timeout: 60, semihostingOnStderr: true)
+        XCTAssertEqual(ours.consoleLines, qemu)
+    }
+
     // MARK: -
 
     /// Runs images/arm/NAME-virt.elf on hetboot and on QEMU and compares the console lines.
