@@ -12,8 +12,9 @@
  * CPU 0 clears .bss once and runs main through rt_primary_entry; the others wait until .bss
  * is clear, then park in the runtime pen (rt_secondary_entry, smp.c).
  *
- * On virt (RT_PLATFORM_VIRT) only CPU 0 starts at the entry; the others come through PSCI
- * CPU_ON (r0 = context id, ignored) and their start differs in nothing else.
+ * On virt (RT_PLATFORM_VIRT) only CPU 0 starts at the entry (every CPU with secure=on); the
+ * others come through PSCI CPU_ON (r0 = context id, ignored), and only the GIC's address,
+ * fixed there instead of CBAR-relative, differs.
  *
  * Nothing here depends on the entry mode: every instruction used is valid in SVC and in HYP
  * (CPSID only masks; no mode change).
