@@ -53,14 +53,32 @@ RUNTIME_SRCS=(arm/runtime/start.S arm/runtime/vectors.S arm/runtime/exceptions.c
     arm/runtime/cpu.c arm/runtime/console.c arm/runtime/lock.c arm/runtime/gic.c
     arm/runtime/psci.c arm/runtime/smp.c arm/runtime/semihost.c arm/runtime/mem.c)
 
+# Platforms. The runtime and the images are compiled once per platform (see
+# arm/runtime/platform.h):
+#   vexpress  the Versatile Express map of vexpress-a15 and tc2 (hetboot's and QEMU's
+#             vexpress-a15): images/arm/NAME.elf, linked at 0x80000000
+#   virt      QEMU's arm `virt` board and hetboot's virt-arm (-DRT_PLATFORM_VIRT):
+#             images/arm/NAME-virt.elf, linked at 0x40100000 (link.ld with its one base
+#             address line replaced), 1 MiB above the RAM base where QEMU's hw/arm/boot.c
+#             and hetboot put the device tree for an ELF image
+virt_link="$work/link-virt.ld"
+sed 's/^    \. = 0x80000000;$/    . = 0x40100000;/' arm/runtime/link.ld >"$virt_link"
+if cmp -s arm/runtime/link.ld "$virt_link"; then
+    echo "build.sh: arm/runtime/link.ld has no '    . = 0x80000000;' line to rebase for virt" >&2
+    exit 1
+fi
 runtime_objs=()
+virt_runtime_objs=()
 for src in "${RUNTIME_SRCS[@]}"; do
     obj="$work/obj/rt_$(basename "${src%.*}").o"
     compile "$src" "$obj"
     runtime_objs+=("$obj")
+    obj="$work/obj/rtvirt_$(basename "${src%.*}").o"
+    compile "$src" "$obj" -DRT_PLATFORM_VIRT
+    virt_runtime_objs+=("$obj")
 done
 
-# image NAME "SOURCES..." [extra compiler flags...]
+# image NAME "SOURCES..." [extra compiler flags...]        the vexpress/tc2 build, NAME.elf
 image() {
     local name=$1 srcs=$2
     shift 2
@@ -72,6 +90,21 @@ image() {
     done
     ld.lld -T arm/runtime/link.ld --no-undefined --build-id=none -o "$out/arm/$name.elf" \
         "${runtime_objs[@]}" "${objs[@]}"
+    check_a32 "$out/arm/$name.elf"
+}
+
+# virt_image NAME "SOURCES..." [extra compiler flags...]   the virt build, NAME-virt.elf
+virt_image() {
+    local name=$1-virt srcs=$2
+    shift 2
+    local objs=()
+    for src in $srcs; do
+        local obj="$work/obj/${name}_$(basename "${src%.*}").o"
+        compile "$src" "$obj" -DRT_PLATFORM_VIRT "$@"
+        objs+=("$obj")
+    done
+    ld.lld -T "$virt_link" --no-undefined \
+        --build-id=none -o "$out/arm/$name.elf" "${virt_runtime_objs[@]}" "${objs[@]}"
     check_a32 "$out/arm/$name.elf"
 }
 
@@ -103,13 +136,14 @@ image hyp-stub "arm/hyp-stub/hyp-stub.c arm/hyp-stub/stub.S"
 image vgic-basic "arm/vgic-basic/vgic-basic.c arm/vgic-basic/vectors.S"
 image bench "common/bench/bench.c" -Iarm/runtime -DROUNDS=192
 image bench-small "common/bench/bench.c" -Iarm/runtime -DROUNDS=1
-image isa-selftest "arm/isa-selftest/main.c arm/isa-selftest/framework.c
+ISA_SELFTEST_SRCS="arm/isa-selftest/main.c arm/isa-selftest/framework.c
     arm/isa-selftest/flags.c arm/isa-selftest/shifter.c arm/isa-selftest/logic.c
     arm/isa-selftest/multiply.c arm/isa-selftest/divide.c arm/isa-selftest/saturate.c
     arm/isa-selftest/parallel.c arm/isa-selftest/media.c arm/isa-selftest/loadstore.c
     arm/isa-selftest/ldmstm.c arm/isa-selftest/ldmstm_user.S arm/isa-selftest/exclusive.c
     arm/isa-selftest/banked.c arm/isa-selftest/banked_asm.S arm/isa-selftest/exceptions.c
     arm/isa-selftest/exceptions_asm.S arm/isa-selftest/branch.c"
+image isa-selftest "$ISA_SELFTEST_SRCS"
 image mmu-selftest "arm/mmu-selftest/mmu-selftest.c arm/mmu-selftest/mmu_asm.S" -Iarm/runtime
 image kvm-init-3.9 "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
     arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
@@ -127,6 +161,18 @@ image hyp-identity-fixed "arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm
     arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S" \
     -DKVM_VERSION=309 '-DIMAGE_NAME="hyp-identity-fixed"'
 image hyp-guest "arm/hyp-guest/hyp-guest.c arm/hyp-guest/hyp.S"
+
+# The virt builds of the images that run on QEMU's virt board (and hetboot's virt-arm).
+KVM_INIT_SRCS="arm/kvm-init/kvm-init.c arm/kvm-init/kernel_boot.c arm/kvm-init/xcall.c
+    arm/kvm-init/hyp_mmu.c arm/kvm-init/hyp.S arm/hyp-stub/stub.S"
+virt_image hello "arm/hello/hello.c"
+virt_image smp-boot "arm/smp-boot/smp-boot.c"
+virt_image hyp-stub "arm/hyp-stub/hyp-stub.c arm/hyp-stub/stub.S"
+virt_image hyp-guest "arm/hyp-guest/hyp-guest.c arm/hyp-guest/hyp.S"
+virt_image isa-selftest "$ISA_SELFTEST_SRCS"
+virt_image kvm-init-3.9 "$KVM_INIT_SRCS" -DKVM_VERSION=309 '-DIMAGE_NAME="kvm-init-3.9"'
+virt_image kvm-init-3.10 "$KVM_INIT_SRCS" -DKVM_VERSION=310 '-DIMAGE_NAME="kvm-init-3.10"'
+virt_image kvm-init-3.13 "$KVM_INIT_SRCS" -DKVM_VERSION=313 '-DIMAGE_NAME="kvm-init-3.13"'
 
 # Not a test image: a firmware fixture that makes QEMU boot images the way hetboot's tc2 does
 # (see arm/qemu-tc2-shim/shim.S). Linked on its own at 0x87000000.

@@ -45,7 +45,7 @@ extension ARMMachine {
         case .affinityInfo?:
             if core.r[2] != 0 {
                 result = UInt32(bitPattern: PSCIResult.invalidParameters.rawValue)
-            } else if let target = cores.first(where: { UInt32(truncatingIfNeeded: $0.slot.mpidr) & 0xFF_FFFF == core.r[1] & 0xFF_FFFF }) {
+            } else if let target = psciTarget(core.r[1]) {
                 result = target.runState == .off || target.runState == .pen ? 1 : 0
             } else {
                 result = UInt32(bitPattern: PSCIResult.invalidParameters.rawValue)
@@ -68,12 +68,20 @@ extension ARMMachine {
         return true
     }
 
+    /// The core a CPU_ON / AFFINITY_INFO target names. The argument holds the MPIDR's affinity
+    /// fields only, Aff2–Aff0 in bits [23:0], bits [31:24] zero (DEN 0022D §5.1.4, §5.1.5): a
+    /// value with any of those set — e.g. a raw MPIDR read with its bit 31 — names no core and
+    /// the call answers INVALID_PARAMETERS, as QEMU 7.2's PSCI does (target/arm/psci.c looks the
+    /// value up with arm_get_cpu_by_id, an exact match against mp_affinity, which has no bit 31).
+    private func psciTarget(_ target: UInt32) -> ARMCore? {
+        guard target & 0xFF00_0000 == 0 else { return nil }
+        return cores.first { UInt32(truncatingIfNeeded: $0.slot.mpidr) & 0xFF_FFFF == target }
+    }
+
     /// CPU_ON: start the core with that MPIDR at `entry` in the machine's boot mode, with r0 =
     /// `context` (DEN 0022 §5.6).
     private func psciCPUOn(mpidr: UInt32, entry: UInt32, context: UInt32) -> PSCIResult {
-        guard let target = cores.first(where: { UInt32(truncatingIfNeeded: $0.slot.mpidr) & 0xFF_FFFF == mpidr & 0xFF_FFFF }) else {
-            return .invalidParameters
-        }
+        guard let target = psciTarget(mpidr) else { return .invalidParameters }
         switch target.runState {
         case .off, .pen:
             guard ram.contains(UInt64(entry), length: 4) else { return .invalidAddress }

@@ -11,6 +11,7 @@
  *   cpuN guest: MIDR=… MPIDR=… CTR=… ID_MMFR0=… CCSIDR(L1D)=…
  *   cpuN hyp: WFI trapped, HSR=0x07E00000, count 1
  *   cpuN hyp: MMIO store emulated, HSR=0x93830045 HDFAR=0x40000000 HPFAR=0x00400000 value=0x12345678
+ *             (virt: HDFAR=0x80000000 HPFAR=0x00800000, hyp.S)
  *   cpuN hyp: guest HVC, HSR=0x4A000000
  *
  * then "hyp-guest: done" (exit 0), or "hyp-guest: FAILED" (exit 1) when a CPU did not enter

@@ -4,16 +4,25 @@
  * hg_run(struct hg_result *r, uint32_t vmpidr), called in HYP:
  *   VPIDR = 0x412FC0F1 (a Cortex-A15 r2p1 on every core), VMPIDR = vmpidr; VTCR/VTTBR = an
  *   identity stage 2 of 1 GB blocks, GB 0 Device, GBs 2 and 3 Normal, GB 1 (0x40000000…)
- *   left unmapped as the "MMIO" region; HCR = KVM 3.9's guest value 0x0078263B (VM, SWIO,
+ *   left unmapped as the "MMIO" region (on virt, whose RAM is GB 1, GBs 1 and 3 are Normal
+ *   and GB 2, 0x80000000…, is the "MMIO" region); HCR = KVM 3.9's guest value 0x0078263B (VM, SWIO,
  *   FMO, IMO, AMO, TWI, BSU/FB, TSC, TIDCP, TAC, TSW); HVBAR = hg_vectors; ERET to hg_guest
  *   in Non-secure SVC with A/I/F masked.
  * The guest reads MIDR, MPIDR, CTR, ID_MMFR0 and CCSIDR (CSSELR = L1 data) into r, executes
- * WFI (trapped: counted), stores 0x12345678 to 0x40000000 (stage 2 data abort with ISV: the
+ * WFI (trapped: counted), stores 0x12345678 to HG_MMIO (stage 2 data abort with ISV: the
  * hypervisor emulates the store from the syndrome) and ends with HVC #0, which returns from
  * hg_run after HCR, HVBAR, VPIDR and VMPIDR are put back.
  * r8 holds r for the guest and the hypervisor (r4–r12 are not banked); the trap handler uses
  * only r9–r12.
  */
+#include "../runtime/platform.h"
+
+#ifdef RT_PLATFORM_VIRT
+#define HG_MMIO 0x80000000
+#else
+#define HG_MMIO 0x40000000
+#endif
+
     .syntax unified
     .arm
     .arch_extension virt
@@ -148,7 +157,7 @@ hg_guest:
     mrc     p15, 1, r0, c0, c0, 0       @ CCSIDR
     str     r0, [r8, #R_CCSIDR]
     wfi
-    ldr     r2, =0x40000000
+    ldr     r2, =HG_MMIO
     ldr     r3, =0x12345678
     str     r3, [r2]
     hvc     #0
@@ -159,8 +168,13 @@ hg_guest:
     .balign 4096
 hg_stage2:                              @ level 1: four 1 GB block descriptors
     .word   0x00000000 | 0x4C5, 0       @ AF, non-shareable, HAP RW, MemAttr Device (0001), block
+#ifdef RT_PLATFORM_VIRT
+    .word   0x40000000 | 0x7FD, 0       @ AF, inner shareable, HAP RW, MemAttr Normal WB (1111)
+    .word   0, 0                        @ 0x80000000: unmapped, the "MMIO" region
+#else
     .word   0, 0                        @ 0x40000000: unmapped, the "MMIO" region
     .word   0x80000000 | 0x7FD, 0       @ AF, inner shareable, HAP RW, MemAttr Normal WB (1111)
+#endif
     .word   0xC0000000 | 0x7FD, 0
 hg_saved_hvbar:
     .word   0

@@ -6,8 +6,13 @@
  */
 #include "runtime.h"
 
-uint32_t rt_gicd(void) { return rt_periphbase() + 0x1000u; }
-uint32_t rt_gicc(void) { return rt_periphbase() + 0x2000u; }
+#ifdef RT_PLATFORM_VIRT
+uint32_t rt_gicd(void) { return RT_GICD_BASE; }
+uint32_t rt_gicc(void) { return RT_GICC_BASE; }
+#else
+uint32_t rt_gicd(void) { return rt_periphbase() + RT_GICD_OFFSET; }
+uint32_t rt_gicc(void) { return rt_periphbase() + RT_GICC_OFFSET; }
+#endif
 
 void rt_gic_init_distributor(void)
 {

@@ -21,11 +21,8 @@
 #define RT_MAX_CPUS 8
 #define RT_STACK_SIZE 16384 /* must match link.ld */
 
-/* ---- platform (vexpress-a15 and tc2 share these) ---- */
-#define RT_UART0_BASE 0x1C090000u  /* PL011 UART0 */
-#define RT_SYSREG_BASE 0x1C010000u /* Versatile Express system registers */
-#define RT_SYS_FLAGSSET 0x30u
-#define RT_SYS_FLAGSCLR 0x34u
+/* ---- platform: the memory map (platform.h: Versatile Express, or RT_PLATFORM_VIRT) ---- */
+#include "platform.h"
 
 /* ---- CPSR ---- */
 #define CPSR_MODE_MASK 0x1Fu
@@ -109,15 +106,23 @@ void rt_install_vectors(void); /* VBAR or HVBAR for the current mode; done by _s
 #define GIC_SPURIOUS 1023u
 static inline unsigned gic_iar_intid(uint32_t iar) { return iar & 0x3FFu; }
 static inline unsigned gic_iar_source(uint32_t iar) { return (iar >> 10) & 7u; }
-uint32_t rt_gicd(void); /* PERIPHBASE + 0x1000 */
-uint32_t rt_gicc(void); /* PERIPHBASE + 0x2000 */
+uint32_t rt_gicd(void); /* distributor: PERIPHBASE + 0x1000, or RT_GICD_BASE (platform.h) */
+uint32_t rt_gicc(void); /* CPU interface: PERIPHBASE + 0x2000, or RT_GICC_BASE */
+#ifdef RT_PLATFORM_VIRT
+static inline uint32_t rt_gich(void) { return RT_GICH_BASE; } /* virtual interface control */
+static inline uint32_t rt_gicv(void) { return RT_GICV_BASE; } /* virtual CPU interface */
+#else
+static inline uint32_t rt_gich(void) { return rt_periphbase() + RT_GICH_OFFSET; }
+static inline uint32_t rt_gicv(void) { return rt_periphbase() + RT_GICV_OFFSET; }
+#endif
 void rt_gic_init_distributor(void); /* GICD_CTLR enable; idempotent, any CPU */
 void rt_gic_init_cpu(void);         /* this CPU: enable SGIs 0-15, GICC_PMR, GICC_CTLR */
 void rt_gic_send_sgi(unsigned filter, unsigned target_list, unsigned intid);
 uint32_t rt_gic_ack(void);        /* GICC_IAR */
 void rt_gic_eoi(uint32_t iar);    /* GICC_EOIR */
 
-/* ---- PSCI through SMC (psci.c) ---- */
+/* ---- PSCI (psci.c): SMC on vexpress/tc2; on virt the conduit QEMU's virt.c picks, SMC when
+ * the primary entered in HYP (virtualization=on), else HVC ---- */
 #define PSCI_VERSION 0x84000000u
 #define PSCI_CPU_OFF 0x84000002u
 #define PSCI_CPU_ON 0x84000003u
@@ -129,7 +134,7 @@ void rt_gic_eoi(uint32_t iar);    /* GICC_EOIR */
 #define PSCI_AFF_ON 0
 #define PSCI_AFF_OFF 1
 #define PSCI_AFF_ON_PENDING 2
-bool rt_psci_available(void); /* probed once; never SMCs from Secure state */
+bool rt_psci_available(void); /* probed once; never calls from Secure state */
 int32_t rt_psci_call(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3);
 
 /* ---- secondary CPUs (smp.c) ---- */

@@ -83,8 +83,15 @@ void rt_secondary_entry(unsigned cpu)
     }
 }
 
+#ifdef RT_PLATFORM_VIRT
+extern uint32_t rt_entry_mode; /* psci.c: decides the PSCI conduit */
+#endif
+
 void rt_primary_entry(void)
 {
+#ifdef RT_PLATFORM_VIRT
+    rt_entry_mode = rt_read_cpsr() & CPSR_MODE_MASK;
+#endif
     start_method[0] = RT_START_PRIMARY;
     online[0] = 1;
     rt_gic_init_distributor();
@@ -126,6 +133,64 @@ static uint32_t wait_online(uint32_t mask, uint32_t iterations)
     return mask;
 }
 
+#ifdef RT_PLATFORM_VIRT
+/*
+ * virt: the secondaries stay powered off until PSCI CPU_ON (QEMU virt.c machvirt_init sets
+ * "start-powered-off" on every CPU but the first; hetboot's virt-arm does the same), unless
+ * the board has EL3 (secure=on): then QEMU offers no PSCI and starts every CPU at the entry.
+ * There is no SYS_FLAGS pen. A CPU's GIC CPU-interface number (its logical number here) need
+ * not follow its MPIDR — a mix of clusters numbers Aff1 by cluster — so the primary goes by
+ * affinity: every MPIDR (Aff1 = cluster, Aff0 = core, 0-7 each) that AFFINITY_INFO reports
+ * OFF is switched on, and each CPU finds its own number in _start. QEMU and hetboot answer
+ * INVALID_PARAMETERS for an MPIDR with no CPU behind it.
+ */
+unsigned rt_start_secondaries(void)
+{
+    if (n_online)
+        return n_online;
+    unsigned n = rt_cpu_count();
+    uint32_t missing = 0;
+    for (unsigned cpu = 1; cpu < n; cpu++)
+        missing |= 1u << cpu;
+
+    uint32_t released = 0; /* CPUs online before the release count as started at entry */
+    if (missing && rt_psci_available()) {
+        rt_dmb();
+        for (unsigned cpu = 1; cpu < n; cpu++)
+            if (!online[cpu])
+                released |= 1u << cpu;
+        uint32_t self = rt_read_mpidr() & 0x00FFFFFFu;
+        unsigned switched_on = 0;
+        for (uint32_t aff1 = 0; aff1 < 8u && switched_on + 1u < n; aff1++) {
+            for (uint32_t aff0 = 0; aff0 < 8u && switched_on + 1u < n; aff0++) {
+                uint32_t mpidr = (self & 0x00FF0000u) | (aff1 << 8) | aff0;
+                if (mpidr == self ||
+                    rt_psci_call(PSCI_AFFINITY_INFO, mpidr, 0, 0) != PSCI_AFF_OFF)
+                    continue;
+                if (rt_psci_call(PSCI_CPU_ON, mpidr, (uint32_t)(uintptr_t)_start, 1) ==
+                    PSCI_SUCCESS)
+                    switched_on++;
+            }
+        }
+    }
+    missing = wait_online(missing, WAIT_ITERATIONS);
+    for (unsigned cpu = 1; cpu < n; cpu++) {
+        if (missing & (1u << cpu))
+            start_method[cpu] = RT_START_NOT_STARTED;
+        else if (released & (1u << cpu))
+            start_method[cpu] = RT_START_PSCI_CPU_ON;
+        else
+            start_method[cpu] = RT_START_AT_ENTRY;
+    }
+
+    unsigned count = 0;
+    for (unsigned cpu = 0; cpu < n; cpu++)
+        if (online[cpu])
+            count++;
+    n_online = count;
+    return count;
+}
+#else
 /* CPU 1's MPIDR for PSCI: the primary's cluster sibling (Aff0 + 1). On TC2 GIC CPU
  * interface 1 is the second A15, MPIDR 0x80000001. */
 static uint32_t cpu1_mpidr(void) { return (rt_read_mpidr() & 0x00FFFFFFu) + 1u; }
@@ -186,3 +251,4 @@ unsigned rt_start_secondaries(void)
     n_online = count;
     return count;
 }
+#endif

@@ -12,9 +12,15 @@
  * CPU 0 clears .bss once and runs main through rt_primary_entry; the others wait until .bss
  * is clear, then park in the runtime pen (rt_secondary_entry, smp.c).
  *
+ * On virt (RT_PLATFORM_VIRT) only CPU 0 starts at the entry (every CPU with secure=on); the
+ * others come through PSCI CPU_ON (r0 = context id, ignored), and only the GIC's address,
+ * fixed there instead of CBAR-relative, differs.
+ *
  * Nothing here depends on the entry mode: every instruction used is valid in SVC and in HYP
  * (CPSID only masks; no mode change).
  */
+#include "platform.h"
+
     .syntax unified
     .arm
     .section .text.start, "ax", %progbits
@@ -23,11 +29,15 @@
 _start:
     cpsid   aif
 
+#ifdef RT_PLATFORM_VIRT
+    ldr     r5, =RT_GICD_BASE           @ GICD: fixed on virt (platform.h)
+#else
     /* r4 = PERIPHBASE: CBAR[31:15] = PERIPHBASE[31:15] (Cortex-A15 TRM 4.3.73). */
     mrc     p15, 4, r4, c15, c0, 0
     lsr     r4, r4, #15
     lsl     r4, r4, #15
     add     r5, r4, #0x1000             @ GICD
+#endif
     ldrb    r6, [r5, #0x800]            @ GICD_ITARGETSR0: this CPU's own bit
     cmp     r6, #0
     rbit    r6, r6

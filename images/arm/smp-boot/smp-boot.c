@@ -60,7 +60,10 @@ static void report_start(unsigned online)
         for (unsigned cpu = 0; cpu < ncpu; cpu++) {
             if (!rt_cpu_online(cpu))
                 continue;
-            int32_t st = rt_psci_call(PSCI_AFFINITY_INFO, mpidr_of[cpu], 0, 0);
+            /* target_affinity holds the affinity fields only, bits [31:24] zero (PSCI,
+             * ARM DEN 0022D 5.1.5), as Linux passes it (MPIDR_HWID_BITMASK): QEMU's PSCI
+             * answers INVALID_PARAMETERS for an MPIDR with bit 31 (the M bit) set. */
+            int32_t st = rt_psci_call(PSCI_AFFINITY_INFO, mpidr_of[cpu] & 0x00FFFFFFu, 0, 0);
             rt_printf("cpu%u: MPIDR=0x%08X AFFINITY_INFO=%d\n", cpu, mpidr_of[cpu], st);
             if (st != PSCI_AFF_ON) {
                 rt_printf("smp-boot: FAIL cpu%u: AFFINITY_INFO says %d, expected 0 (on)\n", cpu, st);

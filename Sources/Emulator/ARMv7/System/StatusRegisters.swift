@@ -171,9 +171,12 @@ extension ARMCore {
     }
 
     /// Whether the current mode may reach that banked register (B9.3.9 restrictions; the
-    /// UNPREDICTABLE cases are UNDEFINED, as in QEMU).
+    /// UNPREDICTABLE cases are UNDEFINED, as in QEMU). MRS and MSR (banked) exist only with
+    /// the Virtualization Extensions (B9.3.9, B9.3.10): without them the encodings are
+    /// UNDEFINED, as QEMU 7.2's translate.c (msr_banked_access_decode) makes them on a core
+    /// without EL2, e.g. `-M virt` with virtualization off.
     private func bankedAccessAllowed(_ target: ARMMode, _ n: Int) -> Bool {
-        guard mode != .usr else { return false }
+        guard features.virtualization, mode != .usr else { return false }
         if target == .mon && (!features.security || !isSecure || mode == .mon) { return false }
         if target == .hyp {
             guard features.virtualization else { return false }
