@@ -47,6 +47,10 @@ final class VirtARMImagesQEMUTests: XCTestCase {
                     expect: "rt: unexpected undefined instruction (PL1 vectors) on cpu0")
     }
 
+    func testVGICBasicMatchesQEMU() throws {
+        try compare("vgic-basic", smp: 1, virtualization: true)
+    }
+
     func testKVMInit39MatchesQEMU() throws {
         try compare("kvm-init-3.9", smp: 4, virtualization: true,
                     raceLine: "kvm-init-3.9: 4 cpus online, kvm_arch_init runs on cpu0")

@@ -311,11 +311,10 @@ int main(void)
         return 1;
     }
     rt_irq_disable();
-    uint32_t base = rt_periphbase();
-    gicd = base + 0x1000u;
-    gicc = base + 0x2000u;
-    gich = base + 0x4000u;
-    gicv = base + 0x6000u;
+    gicd = rt_gicd();
+    gicc = rt_gicc();
+    gich = rt_gich();
+    gicv = rt_gicv();
     rt_printf("vgic-basic: GICH_VTR=0x%08X\n", rt_mmio_read32(gich + 0x04u));
 
     /* Physical side: SPI 100 and the maintenance PPI to CPU 0, split EOI for the hypervisor. */
