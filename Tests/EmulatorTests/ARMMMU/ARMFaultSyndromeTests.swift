@@ -31,6 +31,7 @@ import Profiles
 /// | alignment always (LDREX/STREX/LDRD/STRD) | S testAlignmentAlwaysCheckedForExclusivesAndDual, LS/EX | — | S testHypAlignmentWithHSCTLRA | — |
 /// | domain, data               | SD testNoAccessDomain…, S testShortDomainFaultsOnWriteAndPageTable | — (no domains) | — | — |
 /// | domain, instr.             | S testShortDomainFaultOnFetch        | —                                | —                             | —                                    |
+/// | stage 2 IPA out of range  | —                                    | —                                | —                             | S testStage2IPABeyondVTCRSizeIsALevel1TranslationFault |
 /// | stage 2 on the stage 1 walk (S1PTW) | —                           | —                                | —                             | LD testStage2FaultOnAStage1WalkSetsS1PTW (data, translation), S testStage2S1PTWPermissionDataAndFetch |
 ///
 /// Stage 1 faults of a guest under stage 2 stay at PL1 (Non-secure DFSR/DFAR, HSR untouched):
@@ -506,6 +507,26 @@ final class ARMFaultSyndromeTests: XCTestCase {
         assertHypAbort(prefetch, hsr: 0x8200_0007, hifar: 0x4020_1000, hpfar: 0x0040_2010, elr: 0x4020_1000, vector: 0x14)
         let fetch2 = try ARMHarness.exec(self.fetch(0x4040_0000), steps: 3, setup: stage2())
         assertHypAbort(fetch2, hsr: 0x8200_0006, hifar: 0x4040_0000, hpfar: 0x0040_4000, elr: 0x4040_0000, vector: 0x14)
+    }
+
+    func testStage2IPABeyondVTCRSizeIsALevel1TranslationFault() throws {
+        // VTCR.T0SZ = 0 (32-bit IPA), SL0 = 0: the walk starts at level 2 (four concatenated
+        // tables at 0x80030000). A stage 1 supersection maps VA 0x60000000 onto IPA
+        // 0x1_60000000, beyond the IPA size: a translation fault reported at level 1, not at
+        // the start level (TranslationTableWalkLD, QEMU 7.2 get_phys_addr_lpae).
+        let s2: UInt32 = 0x8003_0000, s1: UInt32 = 0x8002_0000
+        let c = try ARMHarness.exec(data("ldr r1, [r0]", 0x6000_0010), steps: 2) { c in
+            self.stage2()(c)
+            c.poke64(s2 + (0x8000_0000 >> 21) * 8, L.block(0x8000_0000, ap: 3))
+            c.cp15.vttbr = UInt64(s2)
+            c.cp15.vtcr = 0
+            c.poke(s1 + (0x800 << 2), T.identity)
+            c.poke(s1 + (0x600 << 2), 0x6000_0000 | 1 << 20 | 1 << 18 | 3 << 10 | 2)
+            c.cp15.ttbr0Bank.0 = UInt64(s1)
+            c.cp15.dacrBank.0 = 1
+            c.cp15.setSCTLR(c.cp15.sctlr(secure: false) | SCTLR.M, secure: false)
+        }
+        assertHypAbort(c, hsr: 0x9381_0005, hdfar: 0x6000_0010, hpfar: 0x0160_0000, elr: 0x8000_0004, vector: 0x14)
     }
 
     func testStage2AccessFlagDataAndFetch() throws {
