@@ -29,6 +29,7 @@ import Profiles
 /// | permission: WXN / UWXN     | S testShortWXNAndUWXNFetch           | S testLongWXNFetch               | LD testHypWXNMakesWritable…   | —                                    |
 /// | alignment (SCTLR.A), data  | SD testAlignmentFault…, S testShortAlignmentWithSCTLRAReportsWnR | S testLongFormatAlignmentFault | S testHypAlignmentWithHSCTLRA | S testGuestAlignmentAndStage1FaultsStayAtPL1 |
 /// | alignment always (LDREX/STREX/LDRD/STRD) | S testAlignmentAlwaysCheckedForExclusivesAndDual, LS/EX | — | S testHypAlignmentWithHSCTLRA | — |
+/// | fault address of a page-crossing access | S testFaultAddressOfAnAccessCrossingIntoAnUnmappedPage | — | — | — |
 /// | domain, data               | SD testNoAccessDomain…, S testShortDomainFaultsOnWriteAndPageTable | — (no domains) | — | — |
 /// | domain, instr.             | S testShortDomainFaultOnFetch        | —                                | —                             | —                                    |
 /// | stage 2 IPA out of range  | —                                    | —                                | —                             | S testStage2IPABeyondVTCRSizeIsALevel1TranslationFault |
@@ -287,6 +288,26 @@ final class ARMFaultSyndromeTests: XCTestCase {
         assertDataAbort(try run("strd r2, r3, [r0]", 0x4000_8002), dfsr: 0x801, dfar: 0x4000_8002)
         assertDataAbort(try run("ldrexd r2, r3, [r0]", 0x4000_8004), dfsr: 0x001, dfar: 0x4000_8004)
         XCTAssertEqual(try run("ldr r1, [r0]", 0x4000_8001).mode, .svc, "plain LDR may be unaligned")
+    }
+
+    func testFaultAddressOfAnAccessCrossingIntoAnUnmappedPage() throws {
+        // VA 0x40000000–0x400FFFFF mapped, 0x40100000 not. An unaligned word (SCTLR.A = 0)
+        // or an LDM/STM crossing the boundary faults on the second page: DFAR = its first
+        // byte, as QEMU 7.2 (cputlb.c load_helper/store_helper split the access at the page
+        // boundary and fault on the second part). A faulting store writes nothing.
+        func run(_ access: String, _ va: UInt32) throws -> ARMCore {
+            try ARMHarness.exec(data(access, va), steps: 2) { c in
+                c.enableShortDescriptorMMU()
+                c.mapL1(0x4000_0000, T.section(0x8000_0000))
+                c.poke(0x800F_FFFC, 0x1122_3344)
+            }
+        }
+        assertDataAbort(try run("ldr r1, [r0]", 0x400F_FFFE), dfsr: 0x005, dfar: 0x4010_0000)
+        let store = try run("str r0, [r0]", 0x400F_FFFE)
+        assertDataAbort(store, dfsr: 0x805, dfar: 0x4010_0000)
+        XCTAssertEqual(store.peek(0x800F_FFFC), 0x1122_3344, "nothing written to the first page")
+        assertDataAbort(try run("ldm r0, {r1, r2}", 0x400F_FFFC), dfsr: 0x005, dfar: 0x4010_0000)
+        assertDataAbort(try run("stm r0, {r1, r2}", 0x400F_FFFC), dfsr: 0x805, dfar: 0x4010_0000)
     }
 
     // MARK: - PL1 long-descriptor (Secure SVC, TTBCR.EAE = 1)
