@@ -4,8 +4,8 @@ import Profiles
 
 /// Every class of MMU fault, in every translation regime, on both sides (data and
 /// instruction), with the exact syndrome and fault address registers (ARM ARM DDI 0406C
-/// B3.13.3 tables B3-23/B3-24 fault status encodings, B4.1.52 DFSR, B4.1.96 IFSR, B4.1.52/
-/// B4.1.95 DFAR/IFAR, B3.13.6 and B4.1.76 HSR ISS, B4.1.73 HPFAR, B4.1.69/B4.1.72 HDFAR/HIFAR).
+/// B3.13.3 tables B3-23/B3-24 fault status encodings in DFSR/IFSR, B3.13.6 HSR ISS for the
+/// abort classes, and the DFAR/IFAR, HDFAR/HIFAR and HPFAR register descriptions in B4.1).
 /// Cross-checked against QEMU 7.2 target/arm (tlb_helper.c `arm_fi_to_sfsc`/`arm_fi_to_lfsc`,
 /// `arm_deliver_fault`, `merge_syn_data_abort`; ptw.c `get_phys_addr_v6`/`_lpae`).
 ///
@@ -23,7 +23,7 @@ import Profiles
 /// | access flag, data          | S testShortAccessFlagSectionAndPage  | S testLongAccessFlagLevel3Data   | S testHypAccessFlagDataAndFetch | S testStage2AccessFlagDataAndFetch |
 /// | access flag, instr.        | S testShortAccessFlagFetch           | S testLongAccessFlagLevel2Fetch  | S testHypAccessFlagDataAndFetch | S testStage2AccessFlagDataAndFetch |
 /// | permission: RO write       | SD testWriteToReadOnlySection…       | S testLongPermissionWriteToReadOnlyAndAPTable | S testHypPermissionWriteToReadOnly | LD testStage2TranslatesIPAsAndFaultsToHypWithHPFAR |
-/// | permission: PL0 vs PL1     | SD testUserModeAccessesUsePL0…, S testShortPermissionPL0PageAndFetch | S testLongPermissionPL0ReadOfPL1Page | — (PL2 only) | S testStage2PermissionNoAccessRead |
+/// | permission: PL0 vs PL1     | SD testUserModeAccessesUsePL0…, S testShortPermissionPL0PageAndFetch | S testLongPermissionPL0ReadOfPL1Page | — (PL2 only) | — (no PL0/PL1 split; S2AP no access: S testStage2PermissionNoAccessRead) |
 /// | permission: XN             | SD testFetchFromExecuteNeverSection…, S testShortXNSmallPageFetch | S testLongXNAndXNTableFetch | S testHypXNPageFetch | LD testStage2ExecuteNeverIsAPrefetchAbortEC0x20 |
 /// | permission: PXN            | S testShortPXNSectionAndPageTableFetch | S testLongPXNBlockFetch        | — (PXN ignored at PL2)        | —                                    |
 /// | permission: WXN / UWXN     | S testShortWXNAndUWXNFetch           | S testLongWXNFetch               | LD testHypWXNMakesWritable…   | —                                    |
