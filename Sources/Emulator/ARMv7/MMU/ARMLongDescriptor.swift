@@ -153,10 +153,13 @@ extension ARMCore {
             return f
         }
         // A start level that does not fit the IPA size (more than 16 concatenated tables, or a
-        // level 1 start for an IPA of 30 bits or less) and SL0 = 2/3 are translation faults.
+        // level 1 start for an IPA of 30 bits or less), SL0 = 2/3 and an IPA beyond the size
+        // VTCR.T0SZ gives are translation faults reported at level 1 whatever the start level
+        // (TranslationTableWalkLD: "if !basefound || disabled then level = 1"; QEMU 7.2
+        // get_phys_addr_lpae faults with its AArch32 initial level 1 before the start level).
         let indexBits = inputBits &- ARMCore.levelShift(start)
         if sl0 > 1 || inputBits <= ARMCore.levelShift(start) || indexBits > 13 || ipa >> inputBits != 0 {
-            return fault(.translation, start)
+            return fault(.translation, 1)
         }
         guard let l = longLookup(ipa, inputBits: inputBits, startLevel: start, base: cp15.vttbr,
                                  bigEndian: cp15.hsctlr & HSCTLR.EE != 0, stage1Through2: false, &w) else {
