@@ -35,6 +35,8 @@ final class VirtARMImagesQEMUTests: XCTestCase {
 
     func testHypStubMatchesQEMU() throws {
         try compare("hyp-stub", smp: 4, virtualization: true)
+        try compare("hyp-stub", smp: 2, virtualization: false,
+                    expect: "hyp-stub: 0 of 2 cpus in HYP, all checks pass")
     }
 
     func testHypGuestMatchesQEMU() throws {
@@ -114,6 +116,8 @@ final class VirtARMImagesQEMUTests: XCTestCase {
 
     func testKVMInit313MatchesQEMU() throws {
         try compare("kvm-init-3.13", smp: 4, virtualization: true)
+        // Plain virt: the cores enter in SVC, so no HYP and KVM refuses, on both.
+        try compare("kvm-init-3.13", smp: 2, virtualization: false, expect: "kvm: HYP mode not available")
     }
 
     /// PSCI's target affinity holds the MPIDR's affinity fields only (bits [31:24] zero, ARM DEN
