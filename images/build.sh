@@ -174,6 +174,10 @@ virt_image kvm-init-3.9 "$KVM_INIT_SRCS" -DKVM_VERSION=309 '-DIMAGE_NAME="kvm-in
 virt_image kvm-init-3.10 "$KVM_INIT_SRCS" -DKVM_VERSION=310 '-DIMAGE_NAME="kvm-init-3.10"'
 virt_image kvm-init-3.13 "$KVM_INIT_SRCS" -DKVM_VERSION=313 '-DIMAGE_NAME="kvm-init-3.13"'
 virt_image vgic-basic "arm/vgic-basic/vgic-basic.c arm/vgic-basic/vectors.S"
+virt_image mmu-selftest "arm/mmu-selftest/mmu-selftest.c arm/mmu-selftest/mmu_asm.S" -Iarm/runtime
+virt_image hyp-identity-missing "$KVM_INIT_SRCS" \
+    -DKVM_VERSION=309 '-DIMAGE_NAME="hyp-identity-missing"' -DHYP_IDMAP_MISSING=1
+virt_image hyp-identity-fixed "$KVM_INIT_SRCS" -DKVM_VERSION=309 '-DIMAGE_NAME="hyp-identity-fixed"'
 
 # Not a test image: a firmware fixture that makes QEMU boot images the way hetboot's tc2 does
 # (see arm/qemu-tc2-shim/shim.S). Linked on its own at 0x87000000.

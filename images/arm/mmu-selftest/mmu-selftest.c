@@ -1,9 +1,10 @@
 /*
  * mmu-selftest: turns on the PL1 MMU with a short-descriptor table (ARM ARM B3.5) — RAM and
- * the devices identity-mapped, a page table at 0x40000000 remapping pages of this image —
- * and prints what translation gives and what a few faults report in DFSR/DFAR and IFSR/IFAR
- * (B3.13.3, short-descriptor format), then turns the MMU off and exits. The printed values
- * are the architecture's; the image prints the same lines on QEMU 7.2 vexpress-a15.
+ * the devices identity-mapped, a page table at WINDOW_VA (0x40000000 on Versatile Express)
+ * remapping pages of this image — and prints what translation gives and what a few faults
+ * report in DFSR/DFAR and IFSR/IFAR (B3.13.3, short-descriptor format), then turns the MMU
+ * off and exits. The printed values are the architecture's; the image prints the same lines
+ * on QEMU 7.2 vexpress-a15 (and its virt build on QEMU's virt).
  *
  * Runs in SVC: a core that starts in HYP (tc2) first drops to Non-secure SVC with HCR = 0.
  */
@@ -17,6 +18,23 @@ extern volatile uint32_t mmu_fault[4];
 extern char mmu_exec_page[];
 
 #define SENTINEL 0xDEADBEEFu
+
+/* The platform's map (platform.h): RAM and the two 1 MiB sections holding the devices the
+ * runtime touches, and the VA windows the test uses, where nothing is mapped otherwise: the
+ * remapping page table at WINDOW_VA, an unmapped section at WINDOW_VA + 0x10000000 and a
+ * no-access-domain section at WINDOW_VA + 0x20000000. virt's RAM starts at 0x40000000, so
+ * its windows start at 0x80000000 instead. */
+#ifdef RT_PLATFORM_VIRT
+#define WINDOW_VA 0x80000000u
+#define DEVICE_SECTION_0 0x08000000u /* GIC */
+#define DEVICE_SECTION_1 0x09000000u /* PL011 UART0 */
+#else
+#define WINDOW_VA 0x40000000u
+#define DEVICE_SECTION_0 0x1C000000u /* UART0, system registers */
+#define DEVICE_SECTION_1 0x2C000000u /* GIC */
+#endif
+#define UNMAPPED_VA (WINDOW_VA + 0x10000000u)
+#define NO_ACCESS_VA (WINDOW_VA + 0x20000000u)
 
 static uint32_t l1[4096] __attribute__((aligned(16384)));
 static uint32_t l2[256] __attribute__((aligned(1024)));
@@ -80,12 +98,12 @@ static void build_tables(void)
 {
     for (unsigned i = 0; i < 4096; i++)
         l1[i] = 0;
-    for (unsigned i = 0; i < 16; i++) /* RAM 0x80000000-0x80FFFFFF, this image included */
-        l1[0x800 + i] = section(0x80000000u + (i << 20), 3, 0, false);
-    l1[0x1C0] = section(0x1C000000u, 3, 0, true); /* UART0, system registers */
-    l1[0x2C0] = section(0x2C000000u, 3, 0, true); /* GIC */
-    l1[0x400] = (uint32_t)(uintptr_t)l2 | 1u;     /* 0x40000000: page table, domain 0 */
-    l1[0x600] = section(0x80000000u, 3, 2, false); /* 0x60000000: domain 2 (no access) */
+    for (unsigned i = 0; i < 16; i++) /* the first 16 MiB of RAM, this image included */
+        l1[(RT_RAM_BASE >> 20) + i] = section(RT_RAM_BASE + (i << 20), 3, 0, false);
+    l1[DEVICE_SECTION_0 >> 20] = section(DEVICE_SECTION_0, 3, 0, true);
+    l1[DEVICE_SECTION_1 >> 20] = section(DEVICE_SECTION_1, 3, 0, true);
+    l1[WINDOW_VA >> 20] = (uint32_t)(uintptr_t)l2 | 1u;         /* page table, domain 0 */
+    l1[NO_ACCESS_VA >> 20] = section(RT_RAM_BASE, 3, 2, false); /* domain 2 (no access) */
     for (unsigned i = 0; i < 256; i++)
         l2[i] = 0;
     l2[0] = small_page((uint32_t)(uintptr_t)data_page, 3, false);        /* read/write */
@@ -126,29 +144,29 @@ int main(void)
     write_sctlr(read_sctlr() | 1u);
     rt_printf("mmu: on, SCTLR.M=%u\n", (unsigned)(read_sctlr() & 1u));
 
-    rt_printf("remap read: %08X\n", (unsigned)mmu_probe_read(0x40000000u, SENTINEL));
-    mmu_probe_write(0x40000004u, 0x12345678u);
+    rt_printf("remap read: %08X\n", (unsigned)mmu_probe_read(WINDOW_VA, SENTINEL));
+    mmu_probe_write(WINDOW_VA + 0x4u, 0x12345678u);
     rt_printf("remap write: %08X\n", (unsigned)data_page[1]);
-    rt_printf("read-only read: %08X\n", (unsigned)mmu_probe_read(0x40001000u, SENTINEL));
+    rt_printf("read-only read: %08X\n", (unsigned)mmu_probe_read(WINDOW_VA + 0x1000u, SENTINEL));
     mmu_fault[0] = 0;
 
-    mmu_probe_read(0x50000000u, SENTINEL);
+    mmu_probe_read(UNMAPPED_VA, SENTINEL);
     fault_line("unmapped section read", false);
-    mmu_probe_write(0x40001000u, 1);
+    mmu_probe_write(WINDOW_VA + 0x1000u, 1);
     fault_line("read-only page write", false);
-    mmu_probe_read(0x40002008u, SENTINEL);
+    mmu_probe_read(WINDOW_VA + 0x2008u, SENTINEL);
     fault_line("invalid page read", false);
-    mmu_probe_read(0x60000010u, SENTINEL);
+    mmu_probe_read(NO_ACCESS_VA + 0x10u, SENTINEL);
     fault_line("no-access domain read", false);
-    mmu_probe_exec(0x40003000u);
+    mmu_probe_exec(WINDOW_VA + 0x3000u);
     fault_line("execute-never fetch", true);
-    rt_printf("remapped code: %08X\n", (unsigned)mmu_probe_exec(0x40004000u));
+    rt_printf("remapped code: %08X\n", (unsigned)mmu_probe_exec(WINDOW_VA + 0x4000u));
 
     /* Page 0 now maps the read-only page's frame (read/write); after TLBIMVA the new
      * translation is the one used. */
     l2[0] = small_page((uint32_t)(uintptr_t)ro_page, 3, false);
-    tlbi_mva(0x40000000u);
-    rt_printf("after TLBIMVA: %08X\n", (unsigned)mmu_probe_read(0x40000000u, SENTINEL));
+    tlbi_mva(WINDOW_VA);
+    rt_printf("after TLBIMVA: %08X\n", (unsigned)mmu_probe_read(WINDOW_VA, SENTINEL));
 
     write_sctlr(read_sctlr() & ~1u);
     rt_printf("mmu: off, faults unexpected %u\n", (unsigned)mmu_fault[0]);
