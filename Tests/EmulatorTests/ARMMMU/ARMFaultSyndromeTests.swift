@@ -28,7 +28,7 @@ import Profiles
 /// | permission: PXN            | S testShortPXNSectionAndPageTableFetch | S testLongPXNBlockFetch        | — (PXN ignored at PL2)        | —                                    |
 /// | permission: WXN / UWXN     | S testShortWXNAndUWXNFetch           | S testLongWXNFetch               | LD testHypWXNMakesWritable…   | —                                    |
 /// | alignment (SCTLR.A), data  | SD testAlignmentFault…, S testShortAlignmentWithSCTLRAReportsWnR | S testLongFormatAlignmentFault | S testHypAlignmentWithHSCTLRA | S testGuestAlignmentAndStage1FaultsStayAtPL1 |
-/// | alignment always (LDREX/STREX/LDRD/STRD) | S testAlignmentAlwaysCheckedForExclusivesAndDual, LS/EX | — | S testHypAlignmentWithHSCTLRA | — |
+/// | alignment always (LDREX/STREX/LDRD/STRD) | S testAlignmentAlwaysCheckedForExclusivesAndDual, LS/EX | S testLongFormatAlignmentAlwaysCheckedForExclusivesAndDual | S testHypAlignmentWithHSCTLRA | — |
 /// | fault address of a page-crossing access | S testFaultAddressOfAnAccessCrossingIntoAnUnmappedPage | — | — | — |
 /// | domain, data               | SD testNoAccessDomain…, S testShortDomainFaultsOnWriteAndPageTable | — (no domains) | — | — |
 /// | domain, instr.             | S testShortDomainFaultOnFetch        | —                                | —                             | —                                    |
@@ -415,6 +415,18 @@ final class ARMFaultSyndromeTests: XCTestCase {
         // TTBCR.EAE = 1 selects the long format for every fault, alignment included: 0b100001.
         let c = try ARMHarness.exec(data("str r1, [r0]", 0x4000_8002), steps: 2, setup: lpae(SCTLR.A))
         assertDataAbort(c, dfsr: 0xA21, dfar: 0x4000_8002)
+    }
+
+    func testLongFormatAlignmentAlwaysCheckedForExclusivesAndDual() throws {
+        // SCTLR.A = 0 with TTBCR.EAE = 1: LDREX/STREX/LDRD still need alignment (A3.2.1),
+        // reported in the long format (STATUS 0b100001, LPAE bit 9, WnR for the store).
+        func run(_ access: String) throws -> ARMCore {
+            try ARMHarness.exec(data(access, 0x4000_8002), steps: 2, setup: lpae())
+        }
+        assertDataAbort(try run("ldrex r1, [r0]"), dfsr: 0x221, dfar: 0x4000_8002)
+        assertDataAbort(try run("ldrd r2, r3, [r0]"), dfsr: 0x221, dfar: 0x4000_8002)
+        assertDataAbort(try run("strex r2, r1, [r0]"), dfsr: 0xA21, dfar: 0x4000_8002)
+        XCTAssertEqual(try run("ldr r1, [r0]").mode, .svc, "plain LDR may be unaligned")
     }
 
     // MARK: - Hyp mode (HSCTLR.M, HTTBR, HTCR): aborts stay in Hyp, EC 0x21 / 0x25
