@@ -9,27 +9,6 @@
  */
 #include "selftest.h"
 
-static void leave_hyp(void)
-{
-    /* ELR_hyp = the label, SPSR_hyp = SVC with A, I, F masked; ERET; the SVC stack
-     * continues the HYP one. r0 carries sp across the mode change. */
-    __asm__ volatile(".arch_extension virt\n\t"
-                     "mov     r0, #0\n\t"
-                     "mcr     p15, 4, r0, c1, c1, 0\n\t" /* HCR = 0 */
-                     "isb\n\t"
-                     "mov     r0, sp\n\t"
-                     "adr     r1, 1f\n\t"
-                     "msr     elr_hyp, r1\n\t"
-                     "mov     r1, #0x1D3\n\t"
-                     "msr     spsr_cxsf, r1\n\t"
-                     "eret\n"
-                     "1:\tmov     sp, r0\n\t"
-                     :
-                     :
-                     : "r0", "r1", "memory");
-    rt_install_vectors(); /* now VBAR, for the PL1 modes */
-}
-
 static bool (*const groups[])(void) = {
     group_flags,    group_shifter,   group_logic,     group_multiply, group_divide,
     group_saturate, group_parallel,  group_media,     group_loadstore, group_ldmstm,
@@ -39,8 +18,10 @@ static bool (*const groups[])(void) = {
 int main(void)
 {
     bool from_hyp = (rt_read_cpsr() & CPSR_MODE_MASK) == CPSR_MODE_HYP;
-    if (from_hyp)
-        leave_hyp();
+    if (from_hyp) {
+        rt_leave_hyp();
+        rt_install_vectors(); /* now VBAR, for the PL1 modes */
+    }
     rt_printf("isa-selftest: running in %s%s\n", rt_mode_name(rt_read_cpsr()),
               from_hyp ? " (entered in HYP)" : "");
     unsigned failed = 0, n = sizeof groups / sizeof groups[0];

@@ -54,24 +54,6 @@ static uint32_t small_page(uint32_t pa, uint32_t ap, bool xn)
     return (pa & 0xFFFFF000u) | ((ap & 4u) << 7) | ((ap & 3u) << 4) | 2u | (xn ? 1u : 0);
 }
 
-static void leave_hyp(void)
-{
-    __asm__ volatile(".arch_extension virt\n\t"
-                     "mov     r0, #0\n\t"
-                     "mcr     p15, 4, r0, c1, c1, 0\n\t" /* HCR = 0 */
-                     "isb\n\t"
-                     "mov     r0, sp\n\t"
-                     "adr     r1, 1f\n\t"
-                     "msr     elr_hyp, r1\n\t"
-                     "mov     r1, #0x1D3\n\t"
-                     "msr     spsr_cxsf, r1\n\t"
-                     "eret\n"
-                     "1:\tmov     sp, r0\n\t"
-                     :
-                     :
-                     : "r0", "r1", "memory");
-}
-
 static uint32_t read_sctlr(void)
 {
     uint32_t v;
@@ -129,7 +111,7 @@ int main(void)
 {
     bool from_hyp = (rt_read_cpsr() & CPSR_MODE_MASK) == CPSR_MODE_HYP;
     if (from_hyp)
-        leave_hyp();
+        rt_leave_hyp();
     rt_printf("mmu-selftest: running in %s%s\n", rt_mode_name(rt_read_cpsr()),
               from_hyp ? " (entered in HYP)" : "");
 

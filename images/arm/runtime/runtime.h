@@ -89,6 +89,27 @@ void rt_set_irq_handler(rt_irq_handler_t h); /* called with GICC_IAR, before EOI
 static inline void rt_irq_enable(void) { __asm__ volatile("cpsie i" ::: "memory"); }
 static inline void rt_irq_disable(void) { __asm__ volatile("cpsid i" ::: "memory"); }
 void rt_install_vectors(void); /* VBAR or HVBAR for the current mode; done by _start */
+/* Leave HYP for SVC with A, I and F masked (HCR cleared first), on the same stack: ELR_hyp =
+ * the next instruction, SPSR_hyp = SVC, ERET; r0 carries sp across the mode change. Always
+ * inlined: HYP uses LR_usr and SVC its own LR, so a call could not return. The vectors stay
+ * HVBAR's: call rt_install_vectors() afterwards for the PL1 modes. */
+static inline __attribute__((always_inline)) void rt_leave_hyp(void)
+{
+    __asm__ volatile(".arch_extension virt\n\t"
+                     "mov     r0, #0\n\t"
+                     "mcr     p15, 4, r0, c1, c1, 0\n\t" /* HCR = 0 */
+                     "isb\n\t"
+                     "mov     r0, sp\n\t"
+                     "adr     r1, 1f\n\t"
+                     "msr     elr_hyp, r1\n\t"
+                     "mov     r1, #0x1D3\n\t"
+                     "msr     spsr_cxsf, r1\n\t"
+                     "eret\n"
+                     "1:\tmov     sp, r0\n\t"
+                     :
+                     :
+                     : "r0", "r1", "memory");
+}
 
 /* ---- GICv2 (gic.c) ---- */
 #define GICD_CTLR 0x000u
