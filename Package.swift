@@ -25,14 +25,18 @@ let package = Package(
         // unsigned __int128.
         .target(name: "CRVFloat"),
         .target(name: "Emulator", dependencies: ["Profiles", "Images", "CLibFDT", "CRVFloat"], swiftSettings: hotPath),
-        .target(name: "Reports", dependencies: ["Emulator"]),
+        // Checkers over events and machine state: hang and deadlock diagnosis, cross-calls, KVM
+        // compatibility.
+        .target(name: "Analysis", dependencies: ["Emulator", "Profiles", "Images"]),
+        .target(name: "Reports", dependencies: ["Analysis", "Emulator"]),
         .executableTarget(name: "hetboot", dependencies: [
-            "Profiles", "Images", "Emulator", "Reports",
+            "Profiles", "Images", "Emulator", "Analysis", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ProfilesTests", dependencies: ["Profiles"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images"], exclude: ["Fixtures"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "Profiles", "Images"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Emulator", "Profiles", "Images"]),
         .testTarget(name: "HetbootTests", dependencies: ["hetboot", "Emulator", "Reports", .product(name: "TOMLKit", package: "TOMLKit")],
                     exclude: ["Fixtures"]),
     ],
