@@ -121,6 +121,7 @@ extension GICv2 {
             setSGISources(target: cpu, sgi: id, sources: sources & ~(1 << UInt8(source)))
             value |= UInt32(source) << 10
             privateActive[cpu] |= bit
+            if host.observed { host.emit(.ipiTaken(source: source, interrupt: id), cpu: cpu) }
         } else if id < 32 {
             privatePendingLatch[cpu] &= ~bit
             privateActive[cpu] |= bit

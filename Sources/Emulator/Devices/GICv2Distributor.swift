@@ -234,6 +234,7 @@ extension GICv2 {
         while targets != 0 {
             let target = targets.trailingZeroBitCount
             targets &= targets &- 1
+            guard host.deliverIPI(source: source, target: target, interrupt: sgi, via: "GICD_SGIR") else { continue }
             setSGISources(target: target, sgi: sgi, sources: sgiSources[target << 4 | sgi] | sourceBit)
         }
     }

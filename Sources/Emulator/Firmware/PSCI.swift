@@ -29,6 +29,11 @@ extension ARMMachine {
         // 32-bit values either way.
         let id = raw & 0xBFFF_FFFF
         guard id & 0xFFFF_FFE0 == 0x8400_0000 else { return false }
+        if observed {
+            let arguments = [core.r[1], core.r[2], core.r[3]].map(UInt64.init)
+            emit(.firmwareCall(interface: "PSCI", function: PSCIFunction(rawValue: id).map { "\($0)" } ?? "0x" + hex32(raw),
+                               arguments: arguments, result: 0), cpu: core.index)
+        }
         let result: UInt32
         switch PSCIFunction(rawValue: id) {
         case .version?:

@@ -33,6 +33,11 @@ extension RISCVMachine {
         guard spec.boot.firmware == .builtinSBI else { return false }
         let a = core.x
         let (error, value) = sbiCall(core, eid: a[17], fid: a[16], args: (a[10], a[11], a[12], a[13]))
+        if observed {
+            let function = (SBIExtension(rawValue: a[17]).map { "\($0)" } ?? "0x" + String(a[17], radix: 16)) + " fid \(a[16])"
+            emit(.firmwareCall(interface: "SBI", function: function, arguments: [a[10], a[11], a[12]],
+                               result: error.rawValue), cpu: core.index)
+        }
         switch SBIExtension(rawValue: a[17]) {
         case .legacySetTimer?, .legacyPutchar?, .legacyGetchar?, .legacyClearIPI?, .legacySendIPI?, .legacyShutdown?:
             a[10] = UInt64(bitPattern: error == .success ? value.map { Int64(bitPattern: $0) } ?? 0 : error.rawValue)
@@ -65,11 +70,11 @@ extension RISCVMachine {
             return (.success, 0)
         case .ipi?:
             guard fid == 0 else { return (.notSupported, nil) }
-            return sendSupervisorIPI(mask: args.0, base: args.1)
+            return sendSupervisorIPI(from: core, mask: args.0, base: args.1)
         case .legacySendIPI?:
             // The legacy call passes a pointer to the hart mask.
             guard let mask = readGuest(core, args.0) else { return (.invalidAddress, nil) }
-            return sendSupervisorIPI(mask: mask, base: 0)
+            return sendSupervisorIPI(from: core, mask: mask, base: 0)
         case .legacyClearIPI?:
             core.csr.mipSoftware &= ~(1 << RVInterrupt.SSI)
             return (.success, 0)
@@ -146,7 +151,7 @@ extension RISCVMachine {
     }
 
     /// send_ipi: set SSIP on every hart in the mask (hart IDs base + bit; base −1 = all).
-    private func sendSupervisorIPI(mask: UInt64, base: UInt64) -> (SBIError, UInt64?) {
+    private func sendSupervisorIPI(from source: RISCVCore, mask: UInt64, base: UInt64) -> (SBIError, UInt64?) {
         var targets: [RISCVCore] = []
         if base == UInt64.max {
             targets = cores
@@ -156,7 +161,7 @@ extension RISCVMachine {
                 targets.append(t)
             }
         }
-        for t in targets {
+        for t in targets where deliverIPI(source: source.index, target: t.index, interrupt: Int(RVInterrupt.SSI), via: "SBI IPI") {
             t.csr.mipSoftware |= 1 << RVInterrupt.SSI
             t.attention = true
         }

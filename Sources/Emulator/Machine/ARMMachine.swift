@@ -33,6 +33,11 @@ public final class ARMMachine: MachineBase, DeviceHost {
         for core in cores { core.attention = true }
     }
 
+    override func coreClock(_ cpu: Int) -> (UInt64, UInt64) {
+        guard cpu >= 0 && cpu < cores.count else { return (0, 0) }
+        return (cores[cpu].time, UInt64(cores[cpu].currentPC))
+    }
+
     /// PERIPHBASE as CBAR reports it (A15/A7 TRM): the machine's `periphbase` property of its
     /// GIC, or the 32 KiB-aligned base below the distributor.
     public var peripheralBase: UInt32 {

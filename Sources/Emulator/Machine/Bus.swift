@@ -9,6 +9,8 @@ public final class Bus {
         var device: MMIODevice
     }
     private var windows: [Window] = []
+    /// The machine whose sinks hear of device accesses (set by the machine; it owns the bus).
+    unowned(unsafe) var observer: MachineBase?
 
     public init() {}
 
@@ -29,12 +31,19 @@ public final class Bus {
     /// A device read; nil when nothing answers (unmapped, or the device refused the access).
     public func read(_ address: UInt64, size: Int, cpu: Int) -> UInt64? {
         guard let w = window(for: address, length: UInt64(size)) else { return nil }
-        return w.device.read(offset: address - w.base, size: size, cpu: cpu)
+        let value = w.device.read(offset: address - w.base, size: size, cpu: cpu)
+        if let o = observer, o.observed, let value {
+            o.emit(.mmio(device: w.device.name, address: address, size: size, value: value, write: false), cpu: cpu)
+        }
+        return value
     }
 
     /// A device write; false when nothing accepts it.
     public func write(_ address: UInt64, size: Int, value: UInt64, cpu: Int) -> Bool {
         guard let w = window(for: address, length: UInt64(size)) else { return false }
+        if let o = observer, o.observed {
+            o.emit(.mmio(device: w.device.name, address: address, size: size, value: value, write: true), cpu: cpu)
+        }
         return w.device.write(offset: address - w.base, size: size, value: value, cpu: cpu)
     }
 

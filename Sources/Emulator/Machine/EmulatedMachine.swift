@@ -7,8 +7,17 @@ public protocol EmulatedMachine: AnyObject {
     /// Check the image against the machine, load it, and start the cores as the boot protocol
     /// says.
     func load(_ image: LoadedImage) throws
-    func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome
+    func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P, monitor: RunMonitor?) -> RunOutcome
     func result(image: String, outcome: RunOutcome) -> RunResult
+    func attach(_ sink: EventSink)
+    func inject(_ faults: [FaultInjection]) throws
+}
+
+extension EmulatedMachine {
+    /// Run with nothing watching but the sinks.
+    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
+        run(maxInstructions: maxInstructions, policy: &policy, monitor: nil)
+    }
 }
 
 extension ARMMachine: EmulatedMachine {}

@@ -41,6 +41,13 @@ public protocol DeviceHost: AnyObject {
     func consoleOutput(_ byte: UInt8, device: String, cpu: Int)
     /// Number of cores in the machine.
     var coreCount: Int { get }
+    /// Whether event sinks or injected faults watch the run (Events/): devices report events
+    /// only then.
+    var observed: Bool { get }
+    /// Report an event that happened on core `cpu`'s behalf.
+    func emit(_ kind: MachineEvent.Kind, cpu: Int)
+    /// An IPI from `source` to `target`; false when an injected fault drops it.
+    func deliverIPI(source: Int, target: Int, interrupt: Int, via: String) -> Bool
 }
 
 extension DeviceHost {

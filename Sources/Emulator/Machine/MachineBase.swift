@@ -22,6 +22,15 @@ public class MachineBase {
     public final internal(set) var stopReason: String?
     /// Earliest virtual time at which each core's time-based devices need a look.
     final var timerDeadline: [UInt64]
+
+    /// Event sinks (Events/). Cores and devices build events and consult injected faults only
+    /// while `observed` is set: with nothing attached, each cold path pays one load and compare.
+    public final internal(set) var sinks: [EventSink] = []
+    /// The faults injected into this run (`--inject`), in the order given.
+    public final internal(set) var injections: [FaultInjection] = []
+    public final internal(set) var observed = false
+    /// Per core: the instruction count at which an injected `stall-after` stops it.
+    final var injectedStallAfter: [UInt64]
     private var busErrorsNoted = 0
 
     /// The first RAM region is the main RAM (instructions are fetched from it, served inline);
@@ -33,6 +42,8 @@ public class MachineBase {
         self.spec = spec
         ram = PhysicalMemory(base: region.base, size: region.size, entryStride: entryStride, granuleShift: granuleShift)
         timerDeadline = Array(repeating: .max, count: spec.cores.count)
+        injectedStallAfter = Array(repeating: .max, count: spec.cores.count)
+        bus.observer = self
         for region in spec.ram.dropFirst() { bus.map(RAMDevice(region: region), at: region) }
     }
 
@@ -48,6 +59,12 @@ public class MachineBase {
 
     /// Make every core look at the machine state before its next instruction.
     func attendAllCores() {}
+
+    /// Let the cores and boot paths see the injections (after `inject`).
+    func applyInjections() {}
+
+    /// Core `cpu`'s virtual time and the address of the instruction it is executing (events).
+    func coreClock(_ cpu: Int) -> (UInt64, UInt64) { (0, 0) }
 
     // MARK: The DeviceHost requirements every machine shares
 
@@ -76,6 +93,7 @@ public class MachineBase {
     public final func consoleOutput(_ byte: UInt8, device: String, cpu: Int) {
         consoleBytes.append(byte)
         consoleSink?(byte, device, cpu)
+        if observed { emit(.consoleByte(byte), cpu: cpu) }
     }
 }
 

@@ -28,6 +28,11 @@ public final class RISCVMachine: MachineBase, DeviceHost {
         for core in cores { core.attention = true }
     }
 
+    override func coreClock(_ cpu: Int) -> (UInt64, UInt64) {
+        guard cpu >= 0 && cpu < cores.count else { return (0, 0) }
+        return (cores[cpu].time, cores[cpu].pc)
+    }
+
     /// A store while some hart holds a reservation: other harts' reservations on the same
     /// 8-byte granule are lost (unprivileged spec §8.2: a store by another hart to the reserved
     /// set invalidates the reservation).
@@ -96,8 +101,8 @@ extension RISCVMachine: ScheduledMachine {
         if core.stimecmpEnabled && core.csr.stimecmp != .max { requestTimerEvent(cpu: cpu, atMtime: core.csr.stimecmp) }
     }
 
-    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
-        schedule(maxInstructions: maxInstructions, policy: &policy)
+    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P, monitor: RunMonitor?) -> RunOutcome {
+        schedule(maxInstructions: maxInstructions, policy: &policy, monitor: monitor)
     }
 }
 
@@ -109,6 +114,7 @@ extension RISCVCore: ScheduledCore {
             hsmSuspended = false
             runState = .running
             attention = true
+            if machine.observed { machine.emit(.wake, cpu: index) }
         }
     }
 }

@@ -22,6 +22,16 @@ public struct RoundRobin: SchedulePolicy {
     }
 }
 
+/// Watches a run from the scheduler (a hang and deadlock checker): asked at quantum boundaries,
+/// at least `interval` instructions apart, whether the run must stop; told how the run ended.
+public protocol RunMonitor: AnyObject {
+    var interval: UInt64 { get }
+    /// True stops the run with outcome `.hang` (the monitor has reported why).
+    func check(totalInstructions: UInt64) -> Bool
+    /// The run ended (for a hang or an exhausted budget: the moment to diagnose it).
+    func finish(_ outcome: RunOutcome)
+}
+
 /// How a run ended.
 public enum RunOutcome: Equatable, Sendable {
     /// The guest asked the platform to stop (semihosting exit, SYS_CFGCTRL, PSCI SYSTEM_OFF).
@@ -52,12 +62,15 @@ protocol ScheduledCore: AnyObject {
     var index: Int { get }
     var runState: CoreRunState { get }
     var time: UInt64 { get set }
+    var instructionsRetired: UInt64 { get }
     /// Where the core will execute next (for reports).
     var resumeAddress: UInt64 { get }
     func run(budget: UInt64) -> UInt64
     /// Wake the core if its architecture's wake-up condition holds (WFI/WFE, a parked core's
     /// release).
     func wakeIfPossible()
+    /// Stop the core for good: an injected fault.
+    func stall(_ fault: FaultInjection, detail: String)
 }
 
 /// What the scheduler needs of a machine.
@@ -69,31 +82,44 @@ protocol ScheduledMachine: AnyObject {
     var exitCode: Int? { get }
     var stopReason: String? { get }
     var symbolize: (UInt64) -> String { get }
+    var injections: [FaultInjection] { get }
+    var injectedStallAfter: [UInt64] { get }
     func fireTimerEvent(cpu: Int)
     func report(_ finding: Finding)
 }
 
 extension ScheduledMachine {
     /// Run the booted machine until it stops, hangs or retires `maxInstructions` in total.
-    func schedule<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
+    func schedule<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P, monitor: RunMonitor?) -> RunOutcome {
+        let outcome = scheduleCores(maxInstructions: maxInstructions, policy: &policy, monitor: monitor)
+        monitor?.finish(outcome)
+        return outcome
+    }
+
+    private func scheduleCores<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P, monitor: RunMonitor?) -> RunOutcome {
         let cores = scheduledCores
         var total: UInt64 = 0
+        var nextCheck = monitor.map { max($0.interval, 1) } ?? .max
         while true {
             if let outcome = stopOutcome() { return outcome }
             if total >= maxInstructions { return .budgetExhausted }
+            if total >= nextCheck, let monitor {
+                if monitor.check(totalInstructions: total) { return .hang }
+                nextCheck = total &+ max(monitor.interval, 1)
+            }
             for core in cores { core.wakeIfPossible() }
             let runnable = cores.filter { $0.runState == .running }.map(\.index)
             if runnable.isEmpty {
                 // Nothing runs: skip virtual time to the next device deadline, if there is one.
                 guard let next = timerDeadline.min(), next != .max else {
-                    reportHang()
+                    if monitor == nil { reportHang() }
                     return .hang
                 }
                 for core in cores where core.time < next { core.time = next }
                 fireDueTimers()
                 for core in cores { core.wakeIfPossible() }
                 if !cores.contains(where: { $0.runState == .running }) && timerDeadline.min() == .max {
-                    reportHang()
+                    if monitor == nil { reportHang() }
                     return .hang
                 }
                 continue
@@ -103,12 +129,32 @@ extension ScheduledMachine {
             var slice = min(quantum, maxInstructions - total)
             let deadline = timerDeadline[i]
             if deadline > core.time { slice = min(slice, deadline - core.time) } else { slice = min(slice, 1) }
+            let stallAfter = injectedStallAfter[i]
+            if stallAfter != .max {
+                // An injected stall-after: run exactly up to that instruction count.
+                guard core.instructionsRetired < stallAfter else {
+                    stallInjected(core, after: stallAfter)
+                    continue
+                }
+                slice = min(slice, stallAfter - core.instructionsRetired)
+            }
             total &+= core.run(budget: slice)
+            if stallAfter != .max && core.instructionsRetired >= stallAfter && core.runState == .running {
+                stallInjected(core, after: stallAfter)
+            }
             // Cores that are not running keep up with the one that just ran.
             let now = core.time
             for other in cores where other.runState != .running && other.time < now { other.time = now }
             fireDueTimers()
         }
+    }
+
+    private func stallInjected(_ core: Core, after count: UInt64) {
+        guard let fault = injections.first(where: {
+            if case .stallAfter(let n) = $0.action { return $0.cpu == core.index && n == count }
+            return false
+        }) else { return }
+        core.stall(fault, detail: "after \(count) instructions")
     }
 
     private func stopOutcome() -> RunOutcome? {
@@ -141,6 +187,7 @@ func stateName(_ s: CoreRunState) -> String {
     case .off: "off"
     case .pen: "parked in the boot monitor's pen"
     case .halted: "halted"
+    case .stalled: "stalled by an injected fault"
     }
 }
 
@@ -150,8 +197,8 @@ extension ARMMachine: ScheduledMachine {
     func fireTimerEvent(cpu: Int) { platform?.timer?.timerEvent(cpu: cpu) }
 
     /// Run the booted machine until it stops, hangs or retires `maxInstructions` in total.
-    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P) -> RunOutcome {
-        schedule(maxInstructions: maxInstructions, policy: &policy)
+    public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P, monitor: RunMonitor?) -> RunOutcome {
+        schedule(maxInstructions: maxInstructions, policy: &policy, monitor: monitor)
     }
 }
 
@@ -163,16 +210,21 @@ extension ARMCore: ScheduledCore {
     func wakeIfPossible() {
         switch runState {
         case .waitForInterrupt:
-            if irqLine || fiqLine || virtualInterruptWakes { runState = .running; attention = true }
+            if irqLine || fiqLine || virtualInterruptWakes {
+                runState = .running
+                attention = true
+                if machine.observed { emit(.wake) }
+            }
         case .waitForEvent:
             if eventRegister || hasUnmaskedInterrupt {
                 eventRegister = false
                 runState = .running
                 attention = true
+                if machine.observed { emit(.wake) }
             }
         case .pen:
             _ = machine.releaseFromPen(self)
-        case .running, .off, .halted:
+        case .running, .off, .halted, .stalled:
             break
         }
     }

@@ -13,6 +13,18 @@ final class DeviceTestHost: DeviceHost {
     private(set) var exits: [(code: Int, reason: String)] = []
     private(set) var resets: [String] = []
     private(set) var console: [(byte: UInt8, device: String, cpu: Int)] = []
+    /// Events the devices reported, with the CPU each was made on.
+    private(set) var events: [(kind: MachineEvent.Kind, cpu: Int)] = []
+    /// IPIs a test drops, by target CPU (as an injected `drop-ipi` fault would).
+    var droppedIPITargets: Set<Int> = []
+    let observed = true
+
+    func emit(_ kind: MachineEvent.Kind, cpu: Int) { events.append((kind, cpu)) }
+
+    func deliverIPI(source: Int, target: Int, interrupt: Int, via: String) -> Bool {
+        events.append((.ipiSent(target: target, interrupt: interrupt, via: via), source))
+        return !droppedIPITargets.contains(target)
+    }
 
     init(cores: Int) {
         coreCount = cores

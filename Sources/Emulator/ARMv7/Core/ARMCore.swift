@@ -14,6 +14,8 @@ public enum CoreRunState: Equatable, Sendable {
     case pen
     /// Stopped for good by a finding (something hetboot does not support yet).
     case halted
+    /// Stopped by an injected fault (`--inject`): it never runs again.
+    case stalled
 }
 
 /// One ARMv7-A core: the architectural state of ARM ARM B1 plus what the emulator needs to run

@@ -24,6 +24,7 @@ extension ARMCore {
     /// masks, endianness and instruction set from SCTLR, branch to the vector.
     func enterPL1Mode(_ target: ARMMode, vector: Vector, link: UInt32, maskAbort: Bool, maskFIQ: Bool) {
         let saved = cpsr
+        let from = mode, fromSecure = isSecure
         // Monitor is always Secure; the other modes use the SCTLR of the state we are in.
         let secureTarget = target == .mon || isSecure
         let sctlr = cp15.sctlr(secure: secureTarget)
@@ -42,12 +43,14 @@ extension ARMCore {
         nextPC = base &+ vector.rawValue
         attention = true
         clearExclusive()   // ClearExclusiveLocal on exception entry (A3.4.1 note)
+        if machine.observed { noteExceptionEntry(vector, from: from, fromSecure: fromSecure) }
         if sctlr & SCTLR.TE != 0 { notSupported("exception entry in Thumb state (SCTLR.TE = 1)") }
     }
 
     /// Enter Hyp mode (B1.8.4 / pseudocode `EnterHypMode`).
     func enterHyp(vector: Vector, preferredReturn: UInt32, hsr: UInt32) {
         let saved = cpsr
+        let from = mode
         switchMode(to: .hyp)
         bankedSPSR[ARMMode.hyp.bank] = saved
         elrHyp = preferredReturn
@@ -59,6 +62,7 @@ extension ARMCore {
         nextPC = (cp15.hvbar & ~0x1F) &+ vector.rawValue
         attention = true
         clearExclusive()
+        if machine.observed { noteExceptionEntry(vector, from: from, fromSecure: false, hsrValue: hsr) }
         if cp15.hsctlr & HSCTLR.TE != 0 { notSupported("exception entry to Hyp in Thumb state (HSCTLR.TE = 1)") }
     }
 
@@ -279,6 +283,7 @@ extension ARMCore {
         }
         restoreCPSRChecked(psr)
         nextPC = address & ~3
+        if machine.observed { emit(.exceptionReturn(mode: mode.name, address: UInt64(nextPC))) }
     }
 
     /// CPSR ← psr from an exception return, refusing an illegal target mode as QEMU does

@@ -98,6 +98,10 @@ struct CP15State {
     mutating func setIFSR(_ v: UInt32, secure: Bool) { if secure { ifsrBank.1 = v } else { ifsrBank.0 = v } }
     mutating func setDFAR(_ v: UInt32, secure: Bool) { if secure { dfarBank.1 = v } else { dfarBank.0 = v } }
     mutating func setIFAR(_ v: UInt32, secure: Bool) { if secure { ifarBank.1 = v } else { ifarBank.0 = v } }
+    func dfsr(secure: Bool) -> UInt32 { secure ? dfsrBank.1 : dfsrBank.0 }
+    func ifsr(secure: Bool) -> UInt32 { secure ? ifsrBank.1 : ifsrBank.0 }
+    func dfar(secure: Bool) -> UInt32 { secure ? dfarBank.1 : dfarBank.0 }
+    func ifar(secure: Bool) -> UInt32 { secure ? ifarBank.1 : ifarBank.0 }
 }
 
 /// A coprocessor register encoding: `MRC/MCR pCP, opc1, Rt, CRn, CRm, opc2`, or for the 64-bit

@@ -61,7 +61,7 @@ extension ARMCore {
         case .mcr?:
             if trapCoprocessorToHyp(d, cp: cp, twoWord: false, read: false) { return }
             let key = CP15Key(coproc: cp, opc1: d.shiftType, crn: d.rn, crm: d.rm, opc2: d.shiftAmount)
-            if !coprocessorWrite(key, UInt64(r[Int(d.rd)])) { undefinedCoprocessorAccess(key, write: true) }
+            writeSystemRegister(key, UInt64(r[Int(d.rd)]))
         case .mrrc?:
             if trapCoprocessorToHyp(d, cp: cp, twoWord: true, read: true) { return }
             let key = CP15Key.mcrr(d.shiftType, d.rm, coproc: cp)
@@ -73,11 +73,23 @@ extension ARMCore {
         case .mcrr?:
             if trapCoprocessorToHyp(d, cp: cp, twoWord: true, read: false) { return }
             let key = CP15Key.mcrr(d.shiftType, d.rm, coproc: cp)
-            let v = UInt64(r[Int(d.rd)]) | UInt64(r[Int(d.rn)]) << 32
-            if !coprocessorWrite(key, v) { undefinedCoprocessorAccess(key, write: true) }
+            writeSystemRegister(key, UInt64(r[Int(d.rd)]) | UInt64(r[Int(d.rn)]) << 32)
         case nil:
             takeUndefined()
         }
+    }
+
+    /// MCR/MCRR after the Hyp trap checks; observed, the write is reported (and may stall the
+    /// core, by an injected fault, before it happens).
+    private func writeSystemRegister(_ key: CP15Key, _ value: UInt64) {
+        guard machine.observed else {
+            if !coprocessorWrite(key, value) { undefinedCoprocessorAccess(key, write: true) }
+            return
+        }
+        if noteSystemRegisterWrite(key, value) { return }
+        let old = coprocessorRead(key)
+        if !coprocessorWrite(key, value) { return undefinedCoprocessorAccess(key, write: true) }
+        noteSystemRegisterWritten(key, old: old, written: value)
     }
 
     /// An access to a register the core does not have, or may not reach from this mode.

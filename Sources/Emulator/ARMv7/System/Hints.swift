@@ -69,6 +69,7 @@ extension ARMCore {
         if irqLine || fiqLine || virtualInterruptWakes || virtualAbortWakes { return }
         runState = .waitForInterrupt
         attention = true
+        if machine.observed { emit(.sleep("WFI")) }
     }
 
     /// WFE: consume the event register, or sleep until an event or an interrupt.
@@ -80,5 +81,6 @@ extension ARMCore {
         if hasUnmaskedInterrupt { return }
         runState = .waitForEvent
         attention = true
+        if machine.observed { emit(.sleep("WFE")) }
     }
 }

@@ -82,6 +82,8 @@ extension ARMCore {
     /// CPSRWriteByInstr() (B1.3.3 pseudocode), with the UNPREDICTABLE mode changes ignored as
     /// QEMU does.
     func writeCPSRByInstruction(_ value: UInt32, byteMask: UInt32) {
+        let old = machine.observed ? cpsr : 0, oldMode = mode
+        defer { if machine.observed && byteMask & 3 != 0 { noteCPSRWrite(old: old, oldMode: oldMode) } }
         let privileged = mode != .usr
         let secure = isSecure
         if byteMask & 8 != 0 { setFlags(fromPSR: value) }
@@ -122,6 +124,8 @@ extension ARMCore {
     /// CPS (B9.3.2): change A/I/F and optionally the mode; a NOP in User mode.
     private func changeProcessorState(_ w: UInt32) {
         guard mode != .usr else { return }
+        let old = machine.observed ? cpsr : 0, oldMode = mode
+        defer { if machine.observed { noteCPSRWrite(old: old, oldMode: oldMode) } }
         let imod = ARMInstruction.bits(w, 19, 18)
         let changeMode = ARMInstruction.bit(w, 17)
         if imod & 2 != 0 {

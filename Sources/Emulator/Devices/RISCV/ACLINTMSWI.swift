@@ -42,6 +42,9 @@ public final class ACLINTMSWI: MMIODevice {
         guard size == 4, offset & 3 == 0 else { return false }
         guard let hart = hartIndex(offset) else { return true }
         let level = value & 1 != 0
+        if level && !msip[hart] && !host.deliverIPI(source: cpu, target: hart, interrupt: ACLINTMSWI.line, via: "ACLINT MSWI") {
+            return true
+        }
         if level != msip[hart] {
             msip[hart] = level
             host.setInterruptLine(cpu: hart, line: ACLINTMSWI.line, level: level)

@@ -45,6 +45,8 @@ extension RISCVCore {
     }
 
     private func trap(cause: UInt64, interrupt: Bool, tval: UInt64, epc: UInt64) {
+        let fromMode = machine.observed ? modeName : ""
+        defer { if machine.observed { noteTrap(cause: cause, interrupt: interrupt, tval: tval, fromMode: fromMode) } }
         let guestPhysical = trapGuestPhysical, instruction = trapInstruction
         trapGuestPhysical = 0
         trapInstruction = 0
@@ -184,6 +186,7 @@ extension RISCVCore {
         virtualized = mpv
         nextPC = csr.mepc & (hasCompressed ? ~1 : ~3)
         attention = true
+        if machine.observed { machine.emit(.exceptionReturn(mode: modeName, address: nextPC), cpu: index) }
     }
 
     /// SRET (§3.3.2). In HS-mode it returns to V = hstatus.SPV (§8.6.4); in VS-mode it uses
@@ -199,6 +202,7 @@ extension RISCVCore {
             privilege = spp
             nextPC = csr.vsepc & (hasCompressed ? ~1 : ~3)
             attention = true
+            if machine.observed { machine.emit(.exceptionReturn(mode: modeName, address: nextPC), cpu: index) }
             return
         }
         var s = csr.mstatus
@@ -214,5 +218,6 @@ extension RISCVCore {
         virtualized = spv
         nextPC = csr.sepc & (hasCompressed ? ~1 : ~3)
         attention = true
+        if machine.observed { machine.emit(.exceptionReturn(mode: modeName, address: nextPC), cpu: index) }
     }
 }

@@ -89,6 +89,7 @@ extension RISCVCore {
         if mip & csr.mie != 0 { return }
         runState = .waitForInterrupt
         attention = true
+        if machine.observed { machine.emit(.sleep("WFI"), cpu: index) }
     }
 
     /// A sleeping hart's wake condition.

@@ -48,7 +48,13 @@ extension RISCVCore {
             case .rs, .rsi: new = old | source
             case .rc, .rci: new = old & ~source
             }
-            guard csrWrite(number, new) else { return illegalInstruction(d) }
+            if machine.observed {
+                if noteCSRWrite(number, new) { return }
+                guard csrWrite(number, new) else { return illegalInstruction(d) }
+                machine.emit(.systemRegisterWrite(register: RVCSRNames.name(number), old: old, new: csrRead(number) ?? new), cpu: index)
+            } else {
+                guard csrWrite(number, new) else { return illegalInstruction(d) }
+            }
         }
         x[Int(d.rd)] = old
     }

@@ -1,0 +1,51 @@
+/// Attaching sinks, injecting faults, and the calls through which cores and devices report
+/// events and ask whether an injected fault applies. Everything here runs on cold paths, and
+/// only while `observed` is set.
+extension MachineBase {
+    public final func attach(_ sink: EventSink) {
+        sinks.append(sink)
+        observed = true
+    }
+
+    /// Arm `faults` for the run; call before `run`. A fault naming a core the machine does not
+    /// have is refused.
+    public final func inject(_ faults: [FaultInjection]) throws {
+        for fault in faults {
+            guard fault.cpu >= 0 && fault.cpu < coreCount else {
+                throw MachineError(file: spec.file, message: "--inject '\(fault.text)': machine \(spec.name) has no CPU \(fault.cpu) (it has CPUs 0-\(coreCount - 1))")
+            }
+            injections.append(fault)
+            if case .stallAfter(let n) = fault.action {
+                injectedStallAfter[fault.cpu] = min(injectedStallAfter[fault.cpu], n)
+            }
+        }
+        observed = observed || !faults.isEmpty
+        applyInjections()
+    }
+
+    /// Deliver an event made on core `cpu` (its time and PC stamp it) to every sink.
+    public final func emit(_ kind: MachineEvent.Kind, cpu: Int) {
+        guard !sinks.isEmpty else { return }
+        let (time, pc) = coreClock(cpu)
+        let event = MachineEvent(core: cpu, time: time, pc: pc, kind: kind)
+        for sink in sinks { sink.record(event) }
+    }
+
+    /// The injection that stalls core `cpu` when it writes `new` to `register`, if any.
+    final func injectedStall(cpu: Int, register: String, new: UInt64) -> FaultInjection? {
+        injections.first { $0.cpu == cpu && $0.stallsWrite(register: register, new: new) }
+    }
+
+    /// An IPI from `source` to `target`: reported, and checked against the injections. False
+    /// when an injected fault drops it (the interrupt controller then leaves it unsent).
+    public final func deliverIPI(source: Int, target: Int, interrupt: Int, via: String) -> Bool {
+        guard observed else { return true }
+        emit(.ipiSent(target: target, interrupt: interrupt, via: via), cpu: source)
+        if let fault = injections.first(where: { $0.cpu == target && $0.action == .dropIPIs }) {
+            emit(.ipiInjected(source: source, interrupt: interrupt, action: "dropped (injected: \(fault.text))"), cpu: target)
+            return false
+        }
+        emit(.ipiPending(source: source, interrupt: interrupt), cpu: target)
+        return true
+    }
+}
