@@ -15,9 +15,21 @@ public enum RunReport {
                 + [$0.pcSymbol, String($0.instructions), $0.state]
         }
         out += table(rows)
+        if !r.injected.isEmpty {
+            out += "injected faults: " + r.injected.joined(separator: ", ") + "\n"
+        }
         if !r.findings.isEmpty {
             out += "findings:\n"
-            for f in r.findings { out += "  [\(f.kind.rawValue)] \(f.summary)\n" }
+            for f in r.findings {
+                out += "  [\(f.kind.rawValue)] \(f.summary)\n"
+                if let since = f.instructionCount, !f.chain.isEmpty { out += "    since instruction \(since)\n" }
+                for line in f.chain { out += "    \(line)\n" }
+                if let t = f.trigger { out += "    trigger: \(t)\n" }
+                for c in f.recentEvents where !c.events.isEmpty {
+                    out += "    last events of \(r.identityName == "MIDR" ? "CPU" : "hart") \(c.core):\n"
+                    for e in c.events { out += "      \(e)\n" }
+                }
+            }
         }
         out += "instructions retired: \(r.totalInstructions); state hash: 0x\(String(format: "%016llx", r.stateHash))\n"
         return out
@@ -53,22 +65,29 @@ public enum RunReport {
     }
     struct JSONFinding: Encodable {
         var kind: String, cores: [Int], summary: String, pc: String?, mode: String?, instructionCount: UInt64?
+        var symbol: String?, trigger: String?, chain: [String], recentEvents: [JSONCoreEvents], injected: [String]
+    }
+    struct JSONCoreEvents: Encodable {
+        var core: Int, events: [String]
     }
     struct JSONRun: Encodable {
-        var image: String, machine: String, outcome: String, exitCode: Int32, console: String
+        var image: String, machine: String, outcome: String, exitCode: Int32, console: String, injected: [String]
         var cores: [JSONCore], findings: [JSONFinding], instructions: UInt64, stateHash: String
     }
 
     public static func json(_ r: RunResult) -> String {
         let doc = JSONRun(
             image: r.image, machine: r.machine, outcome: describe(r.outcome), exitCode: r.outcome.exitCode,
-            console: String(decoding: r.console, as: UTF8.self),
+            console: String(decoding: r.console, as: UTF8.self), injected: r.injected,
             cores: r.cores.map { JSONCore(cpu: $0.index, profile: $0.profile, identity: $0.identity, affinity: $0.affinity,
                                           mode: $0.mode, security: $0.security, pc: String(format: "0x%llX", $0.pc),
                                           symbol: $0.pcSymbol, instructions: $0.instructions, state: $0.state) },
             findings: r.findings.map { JSONFinding(kind: $0.kind.rawValue, cores: $0.cores, summary: $0.summary,
                                                   pc: $0.pc.map { hex(UInt32(truncatingIfNeeded: $0)) }, mode: $0.mode,
-                                                  instructionCount: $0.instructionCount) },
+                                                  instructionCount: $0.instructionCount, symbol: $0.symbol, trigger: $0.trigger,
+                                                  chain: $0.chain,
+                                                  recentEvents: $0.recentEvents.map { JSONCoreEvents(core: $0.core, events: $0.events) },
+                                                  injected: $0.injected) },
             instructions: r.totalInstructions, stateHash: String(format: "0x%016llx", r.stateHash))
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]

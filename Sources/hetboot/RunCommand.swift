@@ -1,4 +1,5 @@
 import ArgumentParser
+import Analysis
 import Emulator
 import Foundation
 import Images
@@ -33,6 +34,20 @@ extension Hetboot {
         @Option(name: .long, help: "Stop after this many instructions in total (exit code 4).")
         var maxInstructions: UInt64 = 4_000_000_000
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Inject a fault (repeatable; every report lists them): TARGET:ACTION.",
+            discussion: """
+            TARGET is cpuN or hartN. ACTION is stall-on-write=REG (the core stops when it writes \
+            the system register or CSR REG; the write does not happen), stall-on-write=REG.FIELD \
+            (… a write that sets FIELD, e.g. cpu2:stall-on-write=HSCTLR.M), \
+            stall-on-write=REG.FIELD=VALUE, stall-after=N (stop once it retired N instructions), \
+            or drop-ipi (IPIs sent to it are lost).
+            """, valueName: "fault"))
+        var inject: [String] = []
+
+        @Flag(inversion: .prefixedNo, help: "Watch the run for hangs and deadlocks and explain them (a run with --no-diagnose attaches no event sink).")
+        var diagnose = true
+
         @Option(name: .long, help: "Report format: text or json.")
         var format: ReportFormat = .text
 
@@ -54,12 +69,22 @@ extension Hetboot {
                 } else {
                     try m.load(try ImageLoader.load(path: image))
                 }
+                let faults = try inject.map {
+                    try FaultInjectionParser.parse($0, architecture: spec.architecture, coreCount: spec.cores.count)
+                }
+                try m.inject(faults)
             } catch { throw InputError(error) }
+            var monitor: HangDiagnoser?
+            if diagnose, let inspectable = m as? InspectableMachine {
+                let diagnoser = HangDiagnoser(machine: inspectable)
+                m.attach(diagnoser)
+                monitor = diagnoser
+            }
             if format == .text {
                 m.consoleSink = { byte, _, _ in putchar(Int32(byte)) }
             }
             var policy = RoundRobin(quantum: quantum)
-            let outcome = m.run(maxInstructions: maxInstructions, policy: &policy)
+            let outcome = m.run(maxInstructions: maxInstructions, policy: &policy, monitor: monitor)
             let result = m.result(image: image, outcome: outcome)
             switch format {
             case .text: print(RunReport.text(result), terminator: "")

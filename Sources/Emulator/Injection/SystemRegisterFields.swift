@@ -69,4 +69,18 @@ public enum SystemRegisterFields {
         case .rv64: return RVCSRNames.byNumber.values.sorted()
         }
     }
+
+    /// The fields that changed between `old` and `new`, e.g. "M 0→1, I 0→1" (registers with a
+    /// known layout only; either architecture's names).
+    public static func describeChange(register: String, old: UInt64, new: UInt64) -> String {
+        let key = register.lowercased()
+        guard let layout = (arm.first { $0.key.lowercased() == key } ?? riscv.first { $0.key.lowercased() == key })?.value else {
+            return ""
+        }
+        return layout.compactMap { name, low, width -> String? in
+            let mask: UInt64 = (width >= 64 ? .max : (1 << UInt64(width)) - 1)
+            let a = (old >> UInt64(low)) & mask, b = (new >> UInt64(low)) & mask
+            return a == b ? nil : "\(name) \(a)→\(b)"
+        }.joined(separator: ", ")
+    }
 }

@@ -12,6 +12,22 @@ public struct Finding: Equatable, Sendable {
         case unimplementedInstruction = "unimplemented-instruction"
         /// Every core is asleep or off and nothing can wake any of them.
         case hang
+        /// Cores wait for each other (spinning on memory, waiting for IPIs) and none of them can
+        /// make progress: the wait-for chain says who waits for whom and why.
+        case deadlock
+        /// A core re-enters an exception vector without progress (or loops in one), after the
+        /// fault that started it.
+        case recursiveException = "recursive-exception"
+    }
+
+    /// The last events of one core, formatted, oldest first.
+    public struct CoreEvents: Equatable, Sendable {
+        public var core: Int
+        public var events: [String]
+        public init(core: Int, events: [String]) {
+            self.core = core
+            self.events = events
+        }
     }
 
     public var kind: Kind
@@ -20,14 +36,26 @@ public struct Finding: Equatable, Sendable {
     public var pc: UInt64?
     public var mode: String?
     public var instructionCount: UInt64?
+    /// `symbol+offset` of `pc`.
+    public var symbol: String?
+    /// The event that set it off (a fault, the IPI that was never taken, an injected stall).
+    public var trigger: String?
+    /// The explanation, one line per link: for a deadlock the wait-for chain.
+    public var chain: [String] = []
+    /// The last events of each core involved.
+    public var recentEvents: [CoreEvents] = []
+    /// The faults injected into the run (`--inject`), as given.
+    public var injected: [String] = []
 
     public init(kind: Kind, cores: [Int], summary: String, pc: UInt64? = nil, mode: String? = nil,
-                instructionCount: UInt64? = nil) {
+                instructionCount: UInt64? = nil, symbol: String? = nil, trigger: String? = nil) {
         self.kind = kind
         self.cores = cores
         self.summary = summary
         self.pc = pc
         self.mode = mode
         self.instructionCount = instructionCount
+        self.symbol = symbol
+        self.trigger = trigger
     }
 }

@@ -47,7 +47,7 @@ public class MachineBase {
         for region in spec.ram.dropFirst() { bus.map(RAMDevice(region: region), at: region) }
     }
 
-    final func report(_ finding: Finding) {
+    public final func report(_ finding: Finding) {
         findings.append(finding)
     }
 

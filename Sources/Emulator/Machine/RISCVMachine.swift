@@ -107,7 +107,7 @@ extension RISCVMachine: ScheduledMachine {
 }
 
 extension RISCVCore: ScheduledCore {
-    var resumeAddress: UInt64 { nextPC }
+    public var resumeAddress: UInt64 { nextPC }
 
     func wakeIfPossible() {
         if runState == .waitForInterrupt && hasWakeUpInterrupt {

@@ -27,6 +27,8 @@ public struct RunResult: Sendable {
     public var outcome: RunOutcome
     public var cores: [CoreSummary]
     public var findings: [Finding]
+    /// The faults injected into the run (`--inject`), as given: every report lists them.
+    public var injected: [String]
     public var console: [UInt8]
     public var totalInstructions: UInt64
     /// FNV-1a over the console output and every core's final registers, CPSR, mode, PC and
@@ -52,6 +54,7 @@ extension ARMMachine {
         }
         return RunResult(identityName: "MIDR", affinityName: "MPIDR",
                          machine: spec.name, image: image, outcome: outcome, cores: summaries, findings: findings,
+                         injected: injections.map(\.text),
                          console: consoleBytes, totalInstructions: cores.reduce(0) { $0 &+ $1.instructionsRetired },
                          stateHash: hash.value)
     }
@@ -75,6 +78,7 @@ extension RISCVMachine {
         }
         return RunResult(identityName: "misa", affinityName: "hart",
                          machine: spec.name, image: image, outcome: outcome, cores: summaries, findings: findings,
+                         injected: injections.map(\.text),
                          console: consoleBytes, totalInstructions: cores.reduce(0) { $0 &+ $1.instructionsRetired },
                          stateHash: hash.value)
     }

@@ -203,7 +203,7 @@ extension ARMMachine: ScheduledMachine {
 }
 
 extension ARMCore: ScheduledCore {
-    var resumeAddress: UInt64 { UInt64(nextPC) }
+    public var resumeAddress: UInt64 { UInt64(nextPC) }
 
     /// WFI wakes on any signalled interrupt, WFE on an event or an unmasked interrupt
     /// (B1.8.13); a core in the boot monitor's pen on an interrupt with SYS_FLAGS set.
