@@ -16,6 +16,17 @@ final class ManifestTests: XCTestCase {
         /// `--max-instructions`; required for outcome "budget".
         var maxInstructions: Int?
         var console: [String]
+        /// `--inject` faults, in order.
+        var inject: [String]
+        /// The finding a "hang" case must report.
+        var finding: FindingExpectation?
+    }
+
+    struct FindingExpectation {
+        var kind: String
+        var cores: [Int]
+        var symbol: String?
+        var contains: [String]
     }
 
     static func cases() throws -> [Case] {
@@ -29,7 +40,13 @@ final class ManifestTests: XCTestCase {
                 cases.append(Case(image: name, path: path, machine: c["machine"]?.string ?? "",
                                   smp: c["smp"]?.int, bios: c["bios"]?.string, outcome: c["outcome"]?.string ?? "",
                                   maxInstructions: c["max-instructions"]?.int,
-                                  console: c["console"]?.array?.compactMap { $0.string } ?? []))
+                                  console: c["console"]?.array?.compactMap { $0.string } ?? [],
+                                  inject: c["inject"]?.array?.compactMap { $0.string } ?? [],
+                                  finding: c["finding"]?.table.map { f in
+                                      FindingExpectation(kind: f["kind"]?.string ?? "", cores: f["cores"]?.array?.compactMap { $0.int } ?? [],
+                                                         symbol: f["symbol"]?.string,
+                                                         contains: f["contains"]?.array?.compactMap { $0.string } ?? [])
+                                  }))
             }
         }
         return cases
@@ -52,12 +69,19 @@ final class ManifestTests: XCTestCase {
         XCTAssertGreaterThan(cases.count, 10)
         for c in cases {
             // "pass": SYS_EXIT success (exit 0); "budget": no progress, stopped by
-            // --max-instructions (exit 4).
-            XCTAssertTrue(["pass", "budget"].contains(c.outcome), "\(c.image): unknown outcome '\(c.outcome)'")
+            // --max-instructions (exit 4); "hang": the diagnosis stopped the run (exit 3) with
+            // the finding the case describes.
+            let statuses = ["pass": Int32(0), "budget": 4, "hang": 3]
+            guard let status = statuses[c.outcome] else {
+                XCTFail("\(c.image): unknown outcome '\(c.outcome)'")
+                continue
+            }
             if c.outcome == "budget" {
                 XCTAssertNotNil(c.maxInstructions, "\(c.image): a 'budget' case needs max-instructions")
             }
-            var args = ["run", c.path, "--machine", c.machine]
+            XCTAssertEqual(c.outcome == "hang", c.finding != nil, "\(c.image): a 'hang' case, and only it, gives a finding")
+            var args = ["run", c.path, "--machine", c.machine, "--format", "json"]
+            for fault in c.inject { args += ["--inject", fault] }
             if let smp = c.smp { args += ["--smp", String(smp)] }
             if let budget = c.maxInstructions { args += ["--max-instructions", String(budget)] }
             if let bios = c.bios { args += ["--bios", bios] }
@@ -67,8 +91,27 @@ final class ManifestTests: XCTestCase {
                 continue
             }
             let r = try CLI.run(args)
-            XCTAssertEqual(r.status, c.outcome == "budget" ? 4 : 0, "\(label):\n\(r.stdout)\(r.stderr)")
-            var remaining = r.textLines[...]   // OpenSBI's console writes CR LF
+            XCTAssertEqual(r.status, status, "\(label):\n\(r.stdout)\(r.stderr)")
+            guard let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {
+                XCTFail("\(label): no JSON report:\n\(r.stdout)\(r.stderr)")
+                continue
+            }
+            XCTAssertEqual(report["injected"] as? [String], c.inject, label)
+            let findings = report["findings"] as? [[String: Any]] ?? []
+            if let expected = c.finding {
+                let found = findings.first { $0["kind"] as? String == expected.kind }
+                XCTAssertNotNil(found, "\(label): no \(expected.kind) finding in \(findings)")
+                if let f = found {
+                    XCTAssertEqual(f["cores"] as? [Int], expected.cores, "\(label): cores of \(f)")
+                    if let symbol = expected.symbol { XCTAssertEqual(f["symbol"] as? String, symbol, "\(label): \(f)") }
+                    let summary = f["summary"] as? String ?? ""
+                    for part in expected.contains {
+                        XCTAssertTrue(summary.contains(part), "\(label): summary lacks \"\(part)\": \(summary)")
+                    }
+                    XCTAssertEqual(f["injected"] as? [String], c.inject, label)
+                }
+            }
+            var remaining = QEMU.splitLines(report["console"] as? String ?? "")[...]   // OpenSBI writes CR LF
 
             for expected in c.console {
                 guard let at = remaining.firstIndex(of: expected) else {

@@ -23,17 +23,25 @@ struct WaitForGraph {
         // Start from the cores that spin after sending IPIs (the cross-call initiators), then
         // the other spinners, then everything else.
         let order = cores.indices.sorted { rank($0) < rank($1) }
+        var chainCores: [Int]?
         for c in order where !visited.contains(c) {
             let h = follow(c, depth: 0, lines: &lines, visited: &visited, involved: &involved)
             if headline == nil { headline = h }
+            // The finding's cores are the first chain's; the others are listed after it.
+            if chainCores == nil, case .spinning = states[c] { chainCores = involved }
         }
+        if let chainCores { involved = chainCores }
         let allAsleep = states.allSatisfy { if case .spinning = $0 { return false }; return true }
         let kind: Finding.Kind = allAsleep && !states.contains { if case .stalled = $0 { return true }; return false } ? .hang : .deadlock
         let first = involved.first ?? 0
         let core = cores[first]
+        // A spinning core is named by its loop's first address (where it is inside the loop
+        // depends on when the loop was found).
+        var pc = core.resumeAddress
+        if case .spinning(let loop) = states[first], let start = loop.pcs.min() { pc = start }
         var f = Finding(kind: kind, cores: involved, summary: headline ?? "no core can make progress",
-                        pc: core.resumeAddress, mode: core.modeName, instructionCount: since(first),
-                        symbol: sym(core.resumeAddress), trigger: trigger(for: involved))
+                        pc: pc, mode: core.modeName, instructionCount: since(first),
+                        symbol: sym(pc), trigger: trigger(for: involved))
         f.chain = lines
         f.recentEvents = recentEvents(involved)
         f.injected = machine.injections.map(\.text)
@@ -98,7 +106,7 @@ struct WaitForGraph {
         }
         guard depth == 0 else { return nil }
         if waited.isEmpty {
-            return "\(core.displayName) spins at \(sym(core.resumeAddress)) waiting for memory no other core can change: " + otherStates(except: c)
+            return "\(core.displayName) spins at \(sym(loopStart(c))) waiting for memory no other core can change: " + otherStates(except: c)
         }
         let names = list(waited)
         var headline = "\(core.displayName) waits in the cross-call to \(names)"
@@ -108,7 +116,7 @@ struct WaitForGraph {
                 headline += "; \(cores[t].displayName) stopped at \(sym(cores[t].resumeAddress))" + (e.map { " (\(injectedText($0)))" } ?? "")
             case .spinning:
                 if !reasons.isEmpty { continue }
-                headline += "; \(cores[t].displayName) spins at \(sym(cores[t].resumeAddress))"
+                headline += "; \(cores[t].displayName) spins at \(sym(loopStart(t)))"
             case .asleep(let how):
                 headline += "; \(cores[t].displayName) sleeps in \(how)"
             case .offline(let how):
@@ -120,6 +128,11 @@ struct WaitForGraph {
         let distinct = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if !distinct.isEmpty { headline += "; the IPI stays pending: " + distinct.joined(separator: "; ") }
         return headline
+    }
+
+    func loopStart(_ c: Int) -> UInt64 {
+        if case .spinning(let loop) = states[c], let start = loop.pcs.min() { return start }
+        return cores[c].resumeAddress
     }
 
     func blockers(_ target: Int, interrupt: Int) -> [String] {
@@ -142,7 +155,7 @@ struct WaitForGraph {
     /// One line for core `c`'s state.
     func state(_ c: Int) -> String {
         let core = cores[c]
-        let at = "at \(sym(core.resumeAddress)) in \(core.modeName) mode"
+        let at = "at \(sym(loopStart(c))) in \(core.modeName) mode"
         switch states[c] {
         case .spinning(let loop):
             var s = "\(core.displayName) spins \(at) since instruction \(since(c)) (loop of \(loop.pcs.count) instruction\(loop.pcs.count == 1 ? "" : "s")"
