@@ -19,13 +19,21 @@ public final class HangDiagnoser: EventSink, RunMonitor {
     public let recentCount: Int
     let machine: InspectableMachine
     var recent: [[MachineEvent]]
-    /// Per source core: the last IPI it sent to each target.
+    /// Events in the order they arrived: each core stamps events with its own virtual time, so
+    /// events of different cores are ordered by arrival.
+    var arrivals = 0
+    /// Per source core: the last IPI it sent to each target (and when it arrived).
     var lastIPISent: [[Int: MachineEvent]]
+    var lastIPISentArrival: [[Int: Int]]
+    var lastIPITakenArrival: [Int]
+    var lastIPIDroppedArrival: [Int]
     /// Per core: the last IPI it took, and whether its handler has returned since: the
     /// exception nesting depth is counted (entries +1, returns −1) and the handler is done when
     /// the depth drops below the depth at which it acknowledged the IPI.
     var lastIPITaken: [MachineEvent?]
     var ipiHandlerOpen: [Bool]
+    /// Per core: the last IPI to it that an injected fault dropped.
+    var lastIPIDropped: [MachineEvent?]
     var exceptionDepth: [Int]
     var ipiDepth: [Int]
     /// Per core: the last exception entry, system-register write, injected fault, and the
@@ -56,8 +64,12 @@ public final class HangDiagnoser: EventSink, RunMonitor {
         let n = machine.inspectableCores.count
         recent = Array(repeating: [], count: n)
         lastIPISent = Array(repeating: [:], count: n)
+        lastIPISentArrival = Array(repeating: [:], count: n)
+        lastIPITakenArrival = Array(repeating: -1, count: n)
+        lastIPIDroppedArrival = Array(repeating: -1, count: n)
         lastIPITaken = Array(repeating: nil, count: n)
         ipiHandlerOpen = Array(repeating: false, count: n)
+        lastIPIDropped = Array(repeating: nil, count: n)
         exceptionDepth = Array(repeating: 0, count: n)
         ipiDepth = Array(repeating: 0, count: n)
         lastException = Array(repeating: nil, count: n)
@@ -75,6 +87,7 @@ public final class HangDiagnoser: EventSink, RunMonitor {
     public func record(_ event: MachineEvent) {
         let c = event.core
         guard c >= 0 && c < recent.count else { return }
+        arrivals += 1
         switch event.kind {
         case .consoleByte:
             return   // the console is in the report already; keep the ring for what explains a hang
@@ -82,8 +95,10 @@ public final class HangDiagnoser: EventSink, RunMonitor {
             return
         case .ipiSent(let target, _, _):
             lastIPISent[c][target] = event
+            lastIPISentArrival[c][target] = arrivals
         case .ipiTaken:
             lastIPITaken[c] = event
+            lastIPITakenArrival[c] = arrivals
             // Acknowledged outside any exception (a boot pen polling GICC_IAR): done at once.
             ipiHandlerOpen[c] = exceptionDepth[c] > 0
             ipiDepth[c] = exceptionDepth[c]
@@ -110,6 +125,9 @@ public final class HangDiagnoser: EventSink, RunMonitor {
             if masksInterrupts(register: register, old: old, new: new) { lastMasking[c] = event }
         case .injectedFault:
             lastInjected[c] = event
+        case .ipiInjected:
+            lastIPIDropped[c] = event
+            lastIPIDroppedArrival[c] = arrivals
         default:
             break
         }

@@ -78,10 +78,12 @@ struct WaitForGraph {
         // returned, or sent to a core that cannot run.
         let targets = diagnoser.lastIPISent[c].sorted { $0.key < $1.key }.filter { target, sent in
             guard target < cores.count, case .ipiSent(_, let interrupt, _) = sent.kind else { return false }
+            let sentAt = diagnoser.lastIPISentArrival[c][target] ?? 0
             if cores[target].isIPIPending(interrupt: interrupt) { return true }
-            if let taken = diagnoser.lastIPITaken[target], taken.time >= sent.time, diagnoser.ipiHandlerOpen[target] { return true }
+            if diagnoser.lastIPIDroppedArrival[target] > sentAt { return true }
+            if diagnoser.lastIPITakenArrival[target] > sentAt, diagnoser.ipiHandlerOpen[target] { return true }
             switch states[target] {
-            case .stalled, .offline: return diagnoser.lastIPITaken[target].map { $0.time < sent.time } ?? true
+            case .stalled, .offline: return diagnoser.lastIPITakenArrival[target] < sentAt
             default: return false
             }
         }
@@ -95,7 +97,11 @@ struct WaitForGraph {
                 let blockers = blockers(target, interrupt: interrupt)
                 link += " is still pending; \(t.displayName) cannot take it: " + blockers.joined(separator: "; ")
                 reasons.append(contentsOf: blockers)
-            } else if let taken = diagnoser.lastIPITaken[target], taken.time >= sent.time {
+            } else if let dropped = diagnoser.lastIPIDropped[target], diagnoser.lastIPIDroppedArrival[target] > (diagnoser.lastIPISentArrival[c][target] ?? 0),
+                      case .ipiInjected(_, _, let action) = dropped.kind {
+                link += " was \(action)"
+                reasons.append("the IPI was \(action)")
+            } else if let taken = diagnoser.lastIPITaken[target], diagnoser.lastIPITakenArrival[target] > (diagnoser.lastIPISentArrival[c][target] ?? 0) {
                 link += "; it took the IPI at \(sym(taken.pc)) (instruction \(taken.time)) and its handler never returned"
             } else {
                 link += "; it never took it"
@@ -126,7 +132,10 @@ struct WaitForGraph {
             }
         }
         let distinct = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        if !distinct.isEmpty { headline += "; the IPI stays pending: " + distinct.joined(separator: "; ") }
+        if !distinct.isEmpty {
+            let lost = distinct.allSatisfy { $0.hasPrefix("the IPI was") }
+            headline += lost ? "; " + distinct.joined(separator: "; ") : "; the IPI stays pending: " + distinct.joined(separator: "; ")
+        }
         return headline
     }
 
