@@ -18,6 +18,27 @@ final class BadInputTests: XCTestCase {
         return url.path
     }
 
+    /// `--inject`: each mistake names the flag's value and what was expected.
+    func testBadInjections() throws {
+        let hello = "images/arm/hello.elf"
+        for (fault, mentions) in [
+            ("cpu2", ["--inject 'cpu2'", "TARGET:ACTION"]),
+            ("core2:drop-ipi", ["'core2' is not a target", "cpuN or hartN"]),
+            ("cpu9:drop-ipi", ["no CPU 9", "CPUs 0-4"]),
+            ("cpu2:stall-on-write=HSCTRL.M", ["no register 'HSCTRL'", "HSCTLR"]),
+            ("cpu2:stall-on-write=HSCTLR.Q", ["HSCTLR has no field 'Q'", "M, A, C"]),
+            ("cpu2:stall-on-write=HSCTLR.M=2", ["2 does not fit in HSCTLR.M"]),
+            ("cpu2:stall-on-write=HSCTLR=1", ["a value needs a field"]),
+            ("cpu2:stall-after=zero", ["'zero' is not a positive instruction count"]),
+            ("cpu2:explode", ["unknown action 'explode'"]),
+        ] {
+            try expectInputError(["run", hello, "--machine", "tc2", "--inject", fault], mentions: mentions)
+        }
+        // RISC-V names: CSRs, not CP15 registers.
+        try expectInputError(["run", "images/riscv/hello.elf", "--machine", "virt-riscv", "--inject", "hart0:stall-on-write=HSCTLR.M"],
+                             mentions: ["no register 'HSCTLR' on rv64 cores", "satp"])
+    }
+
     func testTextFileIsNotAnELF() throws {
         let path = try temp("notes.txt", Data("hello\n".utf8))
         try expectInputError(["run", path, "--machine", "tc2"], mentions: [path, "ELF"])
