@@ -1,4 +1,5 @@
 import Emulator
+import Images
 import Profiles
 
 /// The `--inject` grammar, one fault per flag:
@@ -9,14 +10,19 @@ import Profiles
 ///             | stall-on-write=REG.FIELD        … writes REG with FIELD non-zero (sets it)
 ///             | stall-on-write=REG.FIELD=VALUE  … writes REG with FIELD = VALUE
 ///             | stall-after=N                   stall once it has retired N instructions
+///             | stall-at=SYMBOL[+OFFSET]        stall when it reaches that instruction
+///             | stall-at=ADDRESS                … or that address (0x…)
 ///             | drop-ipi                        IPIs sent to it are lost
+///             | hold-in-reset                   it is never started
 ///
 /// REG is a CP15 register (SCTLR, HSCTLR, HCR, TTBR0 …) on ARM, a CSR (satp, hgatp, sstatus …)
 /// on RISC-V; FIELD is the architecture's field name (HSCTLR.M, hgatp.MODE).
 public enum FaultInjectionParser {
-    public static let grammar = "TARGET:ACTION with TARGET cpuN or hartN and ACTION stall-on-write=REG[.FIELD[=VALUE]], stall-after=N or drop-ipi"
+    public static let grammar = "TARGET:ACTION with TARGET cpuN or hartN and ACTION stall-on-write=REG[.FIELD[=VALUE]], stall-after=N, stall-at=SYMBOL[+OFFSET]|ADDRESS, drop-ipi or hold-in-reset"
 
-    public static func parse(_ text: String, architecture: Architecture, coreCount: Int) throws -> FaultInjection {
+    /// `symbols` resolves `stall-at` symbols (the loaded image's table).
+    public static func parse(_ text: String, architecture: Architecture, coreCount: Int,
+                             symbols: SymbolTable? = nil) throws -> FaultInjection {
         func fail(_ why: String) -> CPUListError {
             CPUListError("--inject '\(text)': \(why)")
         }
@@ -59,10 +65,27 @@ public enum FaultInjectionParser {
         case ("stall-after", let n?):
             guard let count = parseNumber(n), count > 0 else { throw fail("'\(n)' is not a positive instruction count") }
             return FaultInjection(cpu: cpu, action: .stallAfter(instructions: count), text: text)
+        case ("stall-at", let location?):
+            if let address = parseNumber(location), location.lowercased().hasPrefix("0x") {
+                return FaultInjection(cpu: cpu, action: .stallAt(address: address), text: text)
+            }
+            let symbolParts = location.split(separator: "+", maxSplits: 1).map(String.init)
+            guard let name = symbolParts.first, !name.isEmpty else { throw fail("stall-at needs a symbol or an address") }
+            guard let base = symbols?.address(of: name) else {
+                throw fail("the image has no symbol '\(name)' (give an address as 0x… instead)")
+            }
+            var offset: UInt64 = 0
+            if symbolParts.count == 2 {
+                guard let o = parseNumber(symbolParts[1]) else { throw fail("'\(symbolParts[1])' is not an offset") }
+                offset = o
+            }
+            return FaultInjection(cpu: cpu, action: .stallAt(address: base &+ offset), text: text)
         case ("drop-ipi", nil):
             return FaultInjection(cpu: cpu, action: .dropIPIs, text: text)
+        case ("hold-in-reset", nil):
+            return FaultInjection(cpu: cpu, action: .holdInReset, text: text)
         default:
-            throw fail("unknown action '\(action)' (expected stall-on-write=REG[.FIELD[=VALUE]], stall-after=N or drop-ipi)")
+            throw fail("unknown action '\(action)' (expected stall-on-write=REG[.FIELD[=VALUE]], stall-after=N, stall-at=SYMBOL[+OFFSET]|ADDRESS, drop-ipi or hold-in-reset)")
         }
     }
 

@@ -41,7 +41,8 @@ extension Hetboot {
             the system register or CSR REG; the write does not happen), stall-on-write=REG.FIELD \
             (… a write that sets FIELD, e.g. cpu2:stall-on-write=HSCTLR.M), \
             stall-on-write=REG.FIELD=VALUE, stall-after=N (stop once it retired N instructions), \
-            or drop-ipi (IPIs sent to it are lost).
+            stall-at=SYMBOL[+OFFSET] or stall-at=0xADDRESS (stop on reaching that instruction), \
+            drop-ipi (IPIs sent to it are lost) or hold-in-reset (it is never started).
             """, valueName: "fault"))
         var inject: [String] = []
 
@@ -59,27 +60,32 @@ extension Hetboot {
             let spec: MachineDescription
             do { spec = try store.machine(machine, smp: smp, bios: bios) } catch { throw InputError(error) }
             let m: EmulatedMachine
+            var monitor: HangDiagnoser?
             do {
                 m = try makeMachine(spec)
-                if let arm = m as? ARMMachine, arm.bootsLinuxImages, try !RawImage.hasELFMagic(path: image) {
+                if diagnose, let inspectable = m as? InspectableMachine {
+                    let diagnoser = HangDiagnoser(machine: inspectable)
+                    m.attach(diagnoser)
+                    monitor = diagnoser
+                }
+                // Faults are armed before the image is loaded (loading starts the cores: a core
+                // held in reset must not start); stall-at names resolve in the ELF's symbols.
+                var raw = false
+                if (m as? ARMMachine)?.bootsLinuxImages == true { raw = try !RawImage.hasELFMagic(path: image) }
+                let loaded = raw ? nil : try ImageLoader.load(path: image)
+                try m.inject(try inject.map {
+                    try FaultInjectionParser.parse($0, architecture: spec.architecture, coreCount: spec.cores.count,
+                                                   symbols: loaded?.symbols)
+                })
+                if let loaded {
+                    try m.load(loaded)
+                } else if let arm = m as? ARMMachine {
                     // Not an ELF: a Linux-style raw image, as QEMU's -kernel takes on virt.
                     try arm.loadLinuxImage(try RawImage.load(path: image, maxSize: UInt64(UInt32.max), limit: "4 GiB",
                                                              expected: "an ARM ELF executable or a raw Linux-style image"),
                                            path: image)
-                } else {
-                    try m.load(try ImageLoader.load(path: image))
                 }
-                let faults = try inject.map {
-                    try FaultInjectionParser.parse($0, architecture: spec.architecture, coreCount: spec.cores.count)
-                }
-                try m.inject(faults)
             } catch { throw InputError(error) }
-            var monitor: HangDiagnoser?
-            if diagnose, let inspectable = m as? InspectableMachine {
-                let diagnoser = HangDiagnoser(machine: inspectable)
-                m.attach(diagnoser)
-                monitor = diagnoser
-            }
             if format == .text {
                 m.consoleSink = { byte, _, _ in putchar(Int32(byte)) }
             }

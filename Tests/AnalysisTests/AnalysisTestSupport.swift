@@ -37,8 +37,7 @@ struct DiagnosedRun {
         guard let m = try makeMachine(spec) as? EmulatedMachine & InspectableMachine else {
             throw XCTSkip("machine \(name) is not inspectable")
         }
-        try m.load(try ImageLoader.load(path: root.appendingPathComponent(image).path))
-        try m.inject(inject.map { try FaultInjectionParser.parse($0, architecture: spec.architecture, coreCount: spec.cores.count) })
+        // Sinks and faults first (loading starts the cores), with the image's symbols for stall-at.
         let recorder = EventRecorder()
         m.attach(recorder)
         var monitor: HangDiagnoser?
@@ -47,6 +46,11 @@ struct DiagnosedRun {
             m.attach(d)
             monitor = d
         }
+        let loaded = try ImageLoader.load(path: root.appendingPathComponent(image).path)
+        try m.inject(inject.map {
+            try FaultInjectionParser.parse($0, architecture: spec.architecture, coreCount: spec.cores.count, symbols: loaded.symbols)
+        })
+        try m.load(loaded)
         var policy = RoundRobin(quantum: 10_000)
         outcome = m.run(maxInstructions: maxInstructions, policy: &policy, monitor: monitor)
         result = m.result(image: image, outcome: outcome)

@@ -121,3 +121,55 @@ final class HangDiagnoserTests: XCTestCase {
         XCTAssertEqual(run.result.findings, [])
     }
 }
+
+/// The other injected faults: a stall at a symbol, after N instructions, a core held in reset.
+final class FaultInjectionTests: XCTestCase {
+    func testStallAtASymbolStopsOnlyThatCoreThere() throws {
+        let run = try DiagnosedRun(image: "images/arm/kvm-init-3.9.elf", machine: "tc2",
+                                   inject: ["cpu2:stall-at=__do_hyp_init+0x20"])
+        XCTAssertEqual(run.outcome, .hang)
+        let f = try XCTUnwrap(run.findings(.deadlock).first, "\(run.result.findings)")
+        XCTAssertEqual(f.cores, [0, 2])
+        XCTAssertTrue(f.summary.contains("CPU 2 (cortex-a7) stopped at __do_hyp_init+0x20 (injected fault cpu2:stall-at=__do_hyp_init+0x20: reached __do_hyp_init+0x20)"), f.summary)
+        // CPUs 0 and 1 ran __do_hyp_init (the same instruction) before, unaffected.
+        let console = String(decoding: run.result.console, as: UTF8.self)
+        XCTAssertTrue(console.contains("cpu1 (MIDR 0x412FC0F1): Hyp initialised"), console)
+        XCTAssertEqual(run.result.cores[2].pcSymbol, "__do_hyp_init+0x20")
+    }
+
+    func testStallAfterStopsAtExactlyThatInstructionCount() throws {
+        for (image, machine) in [("images/arm/hello.elf", "tc2"), ("images/riscv/hello.elf", "virt-riscv")] {
+            let run = try DiagnosedRun(image: image, machine: machine, inject: ["cpu0:stall-after=1234"])
+            let core = run.result.cores[0]
+            XCTAssertEqual(core.instructions, 1234, image)
+            XCTAssertEqual(core.state, "stalled by an injected fault", image)
+            XCTAssertTrue(run.events.contains {
+                if case .injectedFault(let what) = $0.kind { return $0.core == 0 && what == "cpu0:stall-after=1234: after 1234 instructions" }
+                return false
+            }, image)
+        }
+    }
+
+    /// tc2's firmware model starts every core at the entry; CPU 3 stays off. (The image then
+    /// waits for it with a long timeout: the run is cut short.)
+    func testHoldInResetKeepsTheCoreOffThroughBoot() throws {
+        let run = try DiagnosedRun(image: "images/arm/kvm-init-3.9.elf", machine: "tc2", inject: ["cpu3:hold-in-reset"],
+                                   maxInstructions: 2_000_000)
+        XCTAssertEqual(run.result.cores[3].state, "off")
+        XCTAssertEqual(run.result.cores[3].instructions, 0)
+        XCTAssertGreaterThan(run.result.cores[4].instructions, 0)
+        XCTAssertTrue(run.events.contains {
+            if case .injectedFault("cpu3:hold-in-reset: held in reset, not started") = $0.kind { return $0.core == 3 }
+            return false
+        })
+    }
+
+    /// virt-riscv with the built-in SBI: hart_start of a held hart leaves it stopped.
+    func testHoldInResetKeepsAHartOffThroughSBIHartStart() throws {
+        let run = try DiagnosedRun(image: "images/riscv/smp-hsm.elf", machine: "virt-riscv", smp: 4, bios: "sbi",
+                                   inject: ["hart2:hold-in-reset"], maxInstructions: 2_000_000)
+        XCTAssertEqual(run.result.cores[2].state, "off")
+        XCTAssertEqual(run.result.cores[2].instructions, 0)
+        XCTAssertTrue(String(decoding: run.result.console, as: UTF8.self).contains("smp-hsm: hart 2 status STOPPED"))
+    }
+}

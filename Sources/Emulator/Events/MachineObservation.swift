@@ -15,12 +15,17 @@ extension MachineBase {
                 throw MachineError(file: spec.file, message: "--inject '\(fault.text)': machine \(spec.name) has no CPU \(fault.cpu) (it has CPUs 0-\(coreCount - 1))")
             }
             injections.append(fault)
-            if case .stallAfter(let n) = fault.action {
-                injectedStallAfter[fault.cpu] = min(injectedStallAfter[fault.cpu], n)
+            switch fault.action {
+            case .stallAfter(let n): injectedStallAfter[fault.cpu] = min(injectedStallAfter[fault.cpu], n)
+            case .stallAt(let address):
+                stallPoints.insert(address)
+                hasStallPoints = true
+                ram.invalidateAllDecoded()
+            case .holdInReset: coresHeldInReset.insert(fault.cpu)
+            default: break
             }
         }
         observed = observed || !faults.isEmpty
-        applyInjections()
     }
 
     /// Deliver an event made on core `cpu` (its time and PC stamp it) to every sink.
@@ -46,6 +51,16 @@ extension MachineBase {
             return false
         }
         emit(.ipiPending(source: source, interrupt: interrupt), cpu: target)
+        return true
+    }
+
+    /// Whether core `cpu` must stay in reset when something starts it; an injected
+    /// `hold-in-reset` is reported each time it holds.
+    final func holdsInReset(_ cpu: Int) -> Bool {
+        guard coresHeldInReset.contains(cpu) else { return false }
+        if let fault = injections.first(where: { $0.cpu == cpu && $0.action == .holdInReset }) {
+            emit(.injectedFault("\(fault.text): held in reset, not started"), cpu: cpu)
+        }
         return true
     }
 }

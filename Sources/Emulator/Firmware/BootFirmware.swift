@@ -41,6 +41,7 @@ extension ARMCore {
     /// to Non-secure Hyp: SCR.NS = 1 and SCR.HCE = 1 so HVC works, and the entry is an
     /// exception return to Hyp).
     func powerOn(entry: UInt32, context: UInt32) {
+        if machine.holdsInReset(self.index) { return powerOff() }
         let boot = machine.spec.boot
         for i in 0..<16 { r[i] = 0 }
         for i in 0..<8 { bankedSP[i] = 0; bankedLR[i] = 0; bankedSPSR[i] = 0 }

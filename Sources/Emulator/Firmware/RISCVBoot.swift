@@ -50,6 +50,11 @@ extension RISCVCore {
 
     /// Reset state (privileged spec §3.4): M-mode, MIE = 0, mcause/mtval = 0, satp Bare.
     func powerOn(entry: UInt64, a0: UInt64, a1: UInt64, a2: UInt64) {
+        if machine.holdsInReset(index) {
+            runState = .off
+            attention = true
+            return
+        }
         for i in 0..<33 { x[i] = 0 }
         for i in 0..<32 { f[i] = 0 }
         csr = RVCSRState(slot: slot)

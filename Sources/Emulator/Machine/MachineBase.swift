@@ -31,6 +31,13 @@ public class MachineBase {
     public final internal(set) var observed = false
     /// Per core: the instruction count at which an injected `stall-after` stops it.
     final var injectedStallAfter: [UInt64]
+    /// Addresses an injected `stall-at` stops a core at: the decoder marks the instructions
+    /// there (StallPoints.swift), so the interpreter loop pays nothing for them.
+    final var stallPoints: Set<UInt64> = []
+    final var hasStallPoints = false
+    /// Cores that are never started: boot, PSCI CPU_ON, the boot pen and SBI HSM leave them
+    /// off (an injected `hold-in-reset`, or a host-driven run on chosen cores only).
+    public final var coresHeldInReset: Set<Int> = []
     private var busErrorsNoted = 0
 
     /// The first RAM region is the main RAM (instructions are fetched from it, served inline);
@@ -59,9 +66,6 @@ public class MachineBase {
 
     /// Make every core look at the machine state before its next instruction.
     func attendAllCores() {}
-
-    /// Let the cores and boot paths see the injections (after `inject`).
-    func applyInjections() {}
 
     /// Core `cpu`'s virtual time and the address of the instruction it is executing (events).
     func coreClock(_ cpu: Int) -> (UInt64, UInt64) { (0, 0) }

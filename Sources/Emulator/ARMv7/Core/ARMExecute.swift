@@ -42,6 +42,7 @@ extension ARMCore {
             let entry = (page + Int(inPage >> 2) &* stride).assumingMemoryBound(to: ARMInstruction.self)
             if entry.pointee.group == .undecoded {
                 entry.pointee = ARMDecoder.decode((ram.bytes + Int(fetchRAMPage | inPage)).loadUnaligned(as: UInt32.self))
+                if machine.hasStallPoints { markStallPoint(entry, at: pc) }
             }
             let insn = entry.pointee
             r[15] = pc &+ 8
@@ -103,6 +104,7 @@ extension ARMCore {
         case .exception: execException(d)
         case .coprocessor: execCoprocessor(d)
         case .hint: execHint(d)
+        case .stallPoint: execStallPoint(d)
         case .undefined, .undecoded: takeUndefined()
         case .unimplemented: execUnimplemented(d)
         }

@@ -115,6 +115,9 @@ public enum ARMGroup: UInt8 {
     case coprocessor
     /// NOP, YIELD, WFE, WFI, SEV, DBG, DMB/DSB/ISB, PLD/PLI.
     case hint
+    /// An instruction at an address an injected fault stops a core at (`stall-at`): the
+    /// decoder marks it so only when such a fault exists; `raw` is the real instruction.
+    case stallPoint
     /// An UNDEFINED encoding: take the Undefined Instruction exception.
     case undefined
     /// A defined encoding hetboot does not execute (VFP/Advanced SIMD): UNDEFINED, with a

@@ -40,10 +40,13 @@ extension RISCVCore {
                 page = ram.decodedPage(offset: r)
             }
             let entry = (page + Int(truncatingIfNeeded: (at & 0xFFF) >> 1) &* stride).assumingMemoryBound(to: RVInstruction.self)
-            if entry.pointee.group == .undecoded && !decodeFetched(at, into: entry) {
-                time &+= 1
-                executeUncached(at)
-                continue
+            if entry.pointee.group == .undecoded {
+                guard decodeFetched(at, into: entry) else {
+                    time &+= 1
+                    executeUncached(at)
+                    continue
+                }
+                if machine.hasStallPoints { markStallPoint(entry, at: at) }
             }
             let insn = entry.pointee
             nextPC = at &+ UInt64(insn.length)
@@ -78,6 +81,7 @@ extension RISCVCore {
         case .csr: execCSR(d)
         case .system: execSystem(d)
         case .float: execFloat(d)
+        case .stallPoint: execStallPoint(d)
         case .illegal, .undecoded: illegalInstruction(d)
         }
     }

@@ -109,6 +109,9 @@ public enum RVGroup: UInt8 {
     case system
     /// F and D and their loads/stores (RISCV/Float/).
     case float
+    /// An instruction at an address an injected fault stops a hart at (`stall-at`); `raw` and
+    /// `length` are the real instruction's.
+    case stallPoint
     /// Illegal: take the illegal-instruction exception. (Keep it last: `RVInstruction.group`
     /// bounds its raw value by this case.)
     case illegal
