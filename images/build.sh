@@ -273,6 +273,17 @@ rv_compile riscv/smp-hsm/smp-hsm.c "$work/obj/rv_smp-hsm_smp-hsm.o"
 ld.lld -T riscv/smp-hsm/link.ld --no-undefined --build-id=none -o "$out/riscv/smp-hsm.elf" \
     "$work/obj/rv_smp-hsm_start.o" "$work/obj/rv_smp-hsm_smp-hsm.o" "$work/obj/rv_rt_mem.o"
 check_rv "$out/riscv/smp-hsm.elf"
+
+# stop-machine-ipi (scenario S3): S-mode payloads on smp-hsm's entry code and link script, one
+# per variant: the deadlocking SSWI cross-call, SBI RFENCE, local flushes.
+for variant in ipi:IPI sbi-rfence:SBI_RFENCE local:LOCAL; do
+    suffix=${variant%%:*}
+    name=stop-machine-ipi$([ "$suffix" = ipi ] || echo "-$suffix")
+    rv_compile riscv/stop-machine-ipi/stop-machine.c "$work/obj/rv_${name}.o" "-DVARIANT_${variant#*:}"
+    ld.lld -T riscv/smp-hsm/link.ld --no-undefined --build-id=none -o "$out/riscv/$name.elf" \
+        "$work/obj/rv_smp-hsm_start.o" "$work/obj/rv_${name}.o"
+    check_rv "$out/riscv/$name.elf"
+done
 if [ "$mode" = check ]; then
     status=0
     for built in "$out"/arm/*.elf "$out"/riscv/*.elf; do

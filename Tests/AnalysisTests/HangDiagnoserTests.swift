@@ -45,6 +45,35 @@ final class HangDiagnoserTests: XCTestCase {
         XCTAssertLessThan(run.result.totalInstructions, stall.time + 1_000_000)
     }
 
+    /// S3: hart 0 cross-calls harts 1-3 with SSWI IPIs inside stop_machine; they spin in
+    /// multi_cpu_stop with sstatus.SIE = 0. One deadlock finding names every hart, the pending
+    /// IPI, the mask and the write that set it; the fixed variants pass.
+    func testS3DeadlockNamesEveryHartAndWhyItCannotTakeTheIPI() throws {
+        let run = try DiagnosedRun(image: "images/riscv/stop-machine-ipi.elf", machine: "virt-riscv,aclint=on", smp: 4, bios: "sbi")
+        XCTAssertEqual(run.outcome, .hang)
+        XCTAssertEqual(run.result.findings.count, 1)
+        let f = try XCTUnwrap(run.findings(.deadlock).first)
+        XCTAssertEqual(f.cores, [0, 1, 2, 3])
+        XCTAssertEqual(f.symbol, "csd_lock_wait")
+        XCTAssertEqual(f.mode, "S")
+        XCTAssertEqual(f.injected, [])
+        XCTAssertEqual(f.summary, "hart 0 (rv64gch) waits in the cross-call to harts 1-3; harts 1-3 spin at multi_cpu_stop+0x64 with the IPI pending: sstatus.SIE = 0 (interrupts disabled in S-mode) since multi_cpu_stop+0xc")
+        XCTAssertTrue(f.chain[0].hasPrefix("hart 0 (rv64gch) spins at csd_lock_wait in S mode"), f.chain[0])
+        XCTAssertTrue(f.chain[0].contains("(csd+0x10) = 0x1, unchanged"), f.chain[0])
+        for hart in 1...3 {
+            let link = try XCTUnwrap(f.chain.first { $0.contains("waits for hart \(hart) (rv64gch)") })
+            XCTAssertTrue(link.contains("IPI 1 sent through ACLINT SSWI at smp_call_function_many+0x42"), link)
+            XCTAssertTrue(link.contains("is still pending; hart \(hart) (rv64gch) cannot take it: sstatus.SIE = 0 (interrupts disabled in S-mode) since instruction"), link)
+            XCTAssertTrue(link.contains("(SIE 1→0) at multi_cpu_stop+0xc)"), link)
+            XCTAssertTrue(f.chain.contains { $0.contains("hart \(hart) (rv64gch) spins at multi_cpu_stop+0x64 in S mode") })
+        }
+        for image in ["images/riscv/stop-machine-ipi-sbi-rfence.elf", "images/riscv/stop-machine-ipi-local.elf"] {
+            let fixed = try DiagnosedRun(image: image, machine: "virt-riscv,aclint=on", smp: 4, bios: "sbi")
+            XCTAssertEqual(fixed.outcome.exitCode, 0, image)
+            XCTAssertEqual(fixed.result.findings, [], image)
+        }
+    }
+
     /// S1 fixed: Linux 3.10 refuses before any Hyp init, so the same injection changes nothing.
     func testS1With310RefusesWithoutHanging() throws {
         let run = try DiagnosedRun(image: "images/arm/kvm-init-3.10.elf", machine: "tc2",

@@ -49,6 +49,7 @@ public final class HangDiagnoser: EventSink, RunMonitor {
     var lastRegisterWrite: [MachineEvent?]
     var lastInjected: [MachineEvent?]
     var lastMasking: [MachineEvent?]
+    var lastMaskingWrite: [MachineEvent?]
     /// Per core: the state fingerprints seen at recent checks (a repeat makes it a suspect).
     var fingerprints: [[UInt64]]
     /// Set once a finding about the hang was reported.
@@ -79,6 +80,7 @@ public final class HangDiagnoser: EventSink, RunMonitor {
         lastRegisterWrite = Array(repeating: nil, count: n)
         lastInjected = Array(repeating: nil, count: n)
         lastMasking = Array(repeating: nil, count: n)
+        lastMaskingWrite = Array(repeating: nil, count: n)
         fingerprints = Array(repeating: [], count: n)
     }
 
@@ -93,6 +95,8 @@ public final class HangDiagnoser: EventSink, RunMonitor {
             return   // the console is in the report already; keep the ring for what explains a hang
         case .mmio(let device, _, _, _, _) where device.hasPrefix("uart") || device.hasPrefix("pl011"):
             return
+        case .firmwareCall(_, let function, _, _) where function.hasPrefix("legacyPutchar") || function.hasPrefix("dbcn"):
+            return   // console output through the firmware
         case .ipiSent(let target, _, _):
             lastIPISent[c][target] = event
             lastIPISentArrival[c][target] = arrivals
@@ -122,7 +126,10 @@ public final class HangDiagnoser: EventSink, RunMonitor {
             if exceptionDepth[c] < ipiDepth[c] { ipiHandlerOpen[c] = false }
         case .systemRegisterWrite(let register, let old, let new):
             lastRegisterWrite[c] = event
-            if masksInterrupts(register: register, old: old, new: new) { lastMasking[c] = event }
+            if masksInterrupts(register: register, old: old, new: new) {
+                lastMasking[c] = event
+                lastMaskingWrite[c] = event
+            }
         case .injectedFault:
             lastInjected[c] = event
         case .ipiInjected:

@@ -88,7 +88,8 @@ struct WaitForGraph {
             }
         }
         var waited: [Int] = []
-        var reasons: [String] = []
+        var pendingIPI: [Int: [String]] = [:]
+        var droppedIPI: [Int: String] = [:]
         for (target, sent) in targets where target != c && target < cores.count {
             guard case .ipiSent(_, let interrupt, let via) = sent.kind else { continue }
             let t = cores[target]
@@ -96,11 +97,11 @@ struct WaitForGraph {
             if t.isIPIPending(interrupt: interrupt) {
                 let blockers = blockers(target, interrupt: interrupt)
                 link += " is still pending; \(t.displayName) cannot take it: " + blockers.joined(separator: "; ")
-                reasons.append(contentsOf: blockers)
+                pendingIPI[target] = self.blockers(target, interrupt: interrupt, since: false)
             } else if let dropped = diagnoser.lastIPIDropped[target], diagnoser.lastIPIDroppedArrival[target] > (diagnoser.lastIPISentArrival[c][target] ?? 0),
                       case .ipiInjected(_, _, let action) = dropped.kind {
                 link += " was \(action)"
-                reasons.append("the IPI was \(action)")
+                droppedIPI[target] = action
             } else if let taken = diagnoser.lastIPITaken[target], diagnoser.lastIPITakenArrival[target] > (diagnoser.lastIPISentArrival[c][target] ?? 0) {
                 link += "; it took the IPI at \(sym(taken.pc)) (instruction \(taken.time)) and its handler never returned"
             } else {
@@ -114,29 +115,48 @@ struct WaitForGraph {
         if waited.isEmpty {
             return "\(core.displayName) spins at \(sym(loopStart(c))) waiting for memory no other core can change: " + otherStates(except: c)
         }
-        let names = list(waited)
-        var headline = "\(core.displayName) waits in the cross-call to \(names)"
+        // One clause per group of targets in the same state: "harts 1-3 spin at
+        // multi_cpu_stop+0x64 with the IPI pending: sstatus.SIE = 0 …".
+        var clauses: [(phrase: String, cores: [Int])] = []
         for t in waited {
+            var phrase: String
             switch states[t] {
             case .stalled(let e):
-                headline += "; \(cores[t].displayName) stopped at \(sym(cores[t].resumeAddress))" + (e.map { " (\(injectedText($0)))" } ?? "")
+                phrase = "stopped at \(sym(cores[t].resumeAddress))" + (e.map { " (\(injectedText($0)))" } ?? "")
             case .spinning:
-                if !reasons.isEmpty { continue }
-                headline += "; \(cores[t].displayName) spins at \(sym(loopStart(t)))"
+                phrase = "spin at \(sym(loopStart(t)))"
             case .asleep(let how):
-                headline += "; \(cores[t].displayName) sleeps in \(how)"
+                phrase = "sleep in \(how)"
             case .offline(let how):
-                headline += "; \(cores[t].displayName) is \(how)"
+                phrase = "is \(how)"
             case .running:
-                break
+                phrase = "runs"
+            }
+            if let pending = pendingIPI[t] {
+                phrase += " with the IPI pending: " + pending.joined(separator: "; ")
+            } else if let lost = droppedIPI[t] {
+                phrase += "; the IPI was \(lost)"
+            }
+            if let i = clauses.firstIndex(where: { $0.phrase == phrase }) {
+                clauses[i].cores.append(t)
+            } else {
+                clauses.append((phrase, [t]))
             }
         }
-        let distinct = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        if !distinct.isEmpty {
-            let lost = distinct.allSatisfy { $0.hasPrefix("the IPI was") }
-            headline += lost ? "; " + distinct.joined(separator: "; ") : "; the IPI stays pending: " + distinct.joined(separator: "; ")
+        var headline = "\(core.displayName) waits in the cross-call to \(list(waited))"
+        for clause in clauses {
+            let verb = clause.cores.count == 1 ? singular(clause.phrase) : clause.phrase
+            headline += "; \(list(clause.cores)) \(verb)"
         }
         return headline
+    }
+
+    /// "spin at" → "spins at" for one core ("stopped", "is" stay).
+    func singular(_ phrase: String) -> String {
+        for (plural, one) in [("spin at", "spins at"), ("sleep in", "sleeps in"), ("runs", "runs")] where phrase.hasPrefix(plural) {
+            return one + phrase.dropFirst(plural.count)
+        }
+        return phrase
     }
 
     func loopStart(_ c: Int) -> UInt64 {
@@ -144,14 +164,17 @@ struct WaitForGraph {
         return cores[c].resumeAddress
     }
 
-    func blockers(_ target: Int, interrupt: Int) -> [String] {
-        var reasons = cores[target].ipiBlockers(interrupt: interrupt)
-        if let masking = diagnoser.lastMasking[target] {
-            reasons = reasons.map { r in
-                r.contains("CPSR.I") || r.contains("SIE = 0") || r.contains("MIE = 0")
-                    ? r + " since instruction \(masking.time) (\(describe(masking.kind, symbolize: sym)) at \(sym(masking.pc)))"
-                    : r
-            }
+    /// Why `target` cannot take the IPI; `since` adds the event that masked it (the chain has
+    /// it, the one-line summary groups cores without it).
+    func blockers(_ target: Int, interrupt: Int, since: Bool = true) -> [String] {
+        let reasons0 = cores[target].ipiBlockers(interrupt: interrupt)
+        var reasons = reasons0.map { r in
+            // CPSR.I is set by exception entry too; SIE/MIE only by a write here.
+            let masking = r.contains("CPSR.I") ? diagnoser.lastMasking[target]
+                : (r.contains("SIE = 0") || r.contains("MIE = 0") ? diagnoser.lastMaskingWrite[target] : nil)
+            guard let m = masking else { return r }
+            return since ? r + " since instruction \(m.time) (\(describe(m.kind, symbolize: sym)) at \(sym(m.pc)))"
+                : r + " since \(sym(m.pc))"
         }
         switch states[target] {
         case .stalled: reasons.append("it is stalled")
