@@ -2,7 +2,8 @@
 # Builds every guest test image from source with clang and ld.lld (the Swift toolchain's are
 # fine), reproducibly: same sources + same toolchain = the same bytes.
 #
-#   images/build.sh          rebuild every image in place (images/arm/*.elf, images/riscv/*.elf)
+#   images/build.sh          rebuild every image in place (images/arm/*.elf, images/riscv/*.elf,
+#                            images/probe/*.elf)
 #   images/build.sh --check  rebuild into a temporary directory and compare byte-for-byte
 #                            with the committed ELFs; exits 1 naming each one that differs
 #
@@ -284,9 +285,21 @@ for variant in ipi:IPI sbi-rfence:SBI_RFENCE local:LOCAL; do
         "$work/obj/rv_smp-hsm_start.o" "$work/obj/rv_${name}.o"
     check_rv "$out/riscv/$name.elf"
 done
+# The probes `hetboot check` runs on each core in turn (images/probe/): standalone, no runtime.
+mkdir -p "$out/probe"
+compile probe/arm/start.S "$work/obj/probe_arm_start.o"
+compile probe/arm/probe.c "$work/obj/probe_arm_probe.o"
+ld.lld -T probe/arm/link.ld --no-undefined --build-id=none -o "$out/probe/arm-probe.elf" \
+    "$work/obj/probe_arm_start.o" "$work/obj/probe_arm_probe.o"
+check_a32 "$out/probe/arm-probe.elf"
+rv_compile probe/riscv/probe.c "$work/obj/probe_riscv_probe.o" -march=rv64imac_zicsr
+ld.lld -T riscv/smp-hsm/link.ld --no-undefined --build-id=none -o "$out/probe/riscv-probe.elf" \
+    "$work/obj/rv_smp-hsm_start.o" "$work/obj/probe_riscv_probe.o"
+check_rv "$out/probe/riscv-probe.elf"
+
 if [ "$mode" = check ]; then
     status=0
-    for built in "$out"/arm/*.elf "$out"/riscv/*.elf; do
+    for built in "$out"/arm/*.elf "$out"/riscv/*.elf "$out"/probe/*.elf; do
         name=${built#"$out"/}
         if [ ! -f "$here/$name" ]; then
             echo "build.sh --check: images/$name is not committed" >&2
@@ -299,4 +312,4 @@ if [ "$mode" = check ]; then
     [ $status = 0 ] && echo "build.sh --check: all images match their sources"
     exit $status
 fi
-echo "build.sh: built $(cd "$out" && ls arm/*.elf riscv/*.elf | tr '\n' ' ')"
+echo "build.sh: built $(cd "$out" && ls arm/*.elf riscv/*.elf probe/*.elf | tr '\n' ' ')"

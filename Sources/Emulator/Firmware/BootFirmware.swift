@@ -4,8 +4,9 @@
 extension ARMMachine {
     /// Put every core at its starting point for an image with entry point `entry`.
     public func boot(entry: UInt32) {
+        let primary = bootCPU ?? 0
         for core in cores {
-            if core.index == 0 {
+            if core.index == primary {
                 core.powerOn(entry: entry, context: 0)
                 continue
             }

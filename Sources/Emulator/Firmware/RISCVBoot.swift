@@ -15,7 +15,7 @@ extension RISCVMachine {
         // the lowest hart with S-mode boots the payload in S-mode (a0 = hartid, a1 = FDT); the
         // other S-capable harts are STOPPED until HSM hart_start; harts without S-mode stay in
         // the firmware for good.
-        let bootHart = cores.first { $0.hasSupervisor }
+        let bootHart = bootCPU.flatMap { $0 >= 0 && $0 < cores.count ? cores[$0] : nil } ?? cores.first { $0.hasSupervisor && !coresHeldInReset.contains($0.index) }
         for core in cores {
             core.powerOn(entry: entry, a0: core.slot.mpidr, a1: deviceTree, a2: 0)
             core.delegateToSupervisorAsFirmwareWould()

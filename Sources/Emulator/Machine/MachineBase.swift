@@ -38,6 +38,10 @@ public class MachineBase {
     /// Cores that are never started: boot, PSCI CPU_ON, the boot pen and SBI HSM leave them
     /// off (an injected `hold-in-reset`, or a host-driven run on chosen cores only).
     public final var coresHeldInReset: Set<Int> = []
+    /// The core that boots the image, when a host-driven run chooses it (`check` runs its probe
+    /// on each core in turn as the boot core); nil: the machine's own (CPU 0, or the lowest hart
+    /// with S-mode under the built-in SBI).
+    public final var bootCPU: Int?
     private var busErrorsNoted = 0
 
     /// The first RAM region is the main RAM (instructions are fetched from it, served inline);
