@@ -47,7 +47,7 @@ public enum RunReport {
 
     static func hex(_ v: UInt32) -> String { String(format: "0x%08X", v) }
 
-    static func table(_ rows: [[String]]) -> String {
+    public static func table(_ rows: [[String]]) -> String {
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
         for row in rows { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }

@@ -11,7 +11,7 @@ struct Hetboot: ParsableCommand {
         2 bad input (image, profile, machine or flag), 3 hang (no core can make progress), \
         4 instruction budget exhausted, 5 the guest used something hetboot does not support yet.
         """,
-        subcommands: [Run.self, Profiles.self])
+        subcommands: [Run.self, Check.self, Profiles.self])
 }
 
 /// Parse, run, and map every input error to one line on stderr and exit code 2 (the

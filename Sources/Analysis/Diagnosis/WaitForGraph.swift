@@ -31,8 +31,10 @@ struct WaitForGraph {
             if chainCores == nil, case .spinning = states[c] { chainCores = involved }
         }
         if let chainCores { involved = chainCores }
-        let allAsleep = states.allSatisfy { if case .spinning = $0 { return false }; return true }
-        let kind: Finding.Kind = allAsleep && !states.contains { if case .stalled = $0 { return true }; return false } ? .hang : .deadlock
+        // Cores waiting for each other is a deadlock; cores that merely stopped (asleep,
+        // stalled, off) with nobody waiting on them is a hang.
+        let anySpinning = states.contains { if case .spinning = $0 { return true }; return false }
+        let kind: Finding.Kind = anySpinning ? .deadlock : .hang
         let first = involved.first ?? 0
         let core = cores[first]
         // A spinning core is named by its loop's first address (where it is inside the loop

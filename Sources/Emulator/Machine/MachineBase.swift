@@ -109,5 +109,9 @@ public class MachineBase {
 public struct MachineError: Error, CustomStringConvertible {
     public var file: String
     public var message: String
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
     public var description: String { "\(file): \(message)" }
 }
