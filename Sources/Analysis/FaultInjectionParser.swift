@@ -13,12 +13,13 @@ import Profiles
 ///             | stall-at=SYMBOL[+OFFSET]        stall when it reaches that instruction
 ///             | stall-at=ADDRESS                … or that address (0x…)
 ///             | drop-ipi                        IPIs sent to it are lost
+///             | delay-ipi=N                     … become pending N of its instructions later
 ///             | hold-in-reset                   it is never started
 ///
 /// REG is a CP15 register (SCTLR, HSCTLR, HCR, TTBR0 …) on ARM, a CSR (satp, hgatp, sstatus …)
 /// on RISC-V; FIELD is the architecture's field name (HSCTLR.M, hgatp.MODE).
 public enum FaultInjectionParser {
-    public static let grammar = "TARGET:ACTION with TARGET cpuN or hartN and ACTION stall-on-write=REG[.FIELD[=VALUE]], stall-after=N, stall-at=SYMBOL[+OFFSET]|ADDRESS, drop-ipi or hold-in-reset"
+    public static let grammar = "TARGET:ACTION with TARGET cpuN or hartN and ACTION stall-on-write=REG[.FIELD[=VALUE]], stall-after=N, stall-at=SYMBOL[+OFFSET]|ADDRESS, drop-ipi, delay-ipi=N or hold-in-reset"
 
     /// `symbols` resolves `stall-at` symbols (the loaded image's table).
     public static func parse(_ text: String, architecture: Architecture, coreCount: Int,
@@ -80,12 +81,15 @@ public enum FaultInjectionParser {
                 offset = o
             }
             return FaultInjection(cpu: cpu, action: .stallAt(address: base &+ offset), text: text)
+        case ("delay-ipi", let n?):
+            guard let count = parseNumber(n), count > 0 else { throw fail("'\(n)' is not a positive instruction count") }
+            return FaultInjection(cpu: cpu, action: .delayIPIs(instructions: count), text: text)
         case ("drop-ipi", nil):
             return FaultInjection(cpu: cpu, action: .dropIPIs, text: text)
         case ("hold-in-reset", nil):
             return FaultInjection(cpu: cpu, action: .holdInReset, text: text)
         default:
-            throw fail("unknown action '\(action)' (expected stall-on-write=REG[.FIELD[=VALUE]], stall-after=N, stall-at=SYMBOL[+OFFSET]|ADDRESS, drop-ipi or hold-in-reset)")
+            throw fail("unknown action '\(action)' (expected stall-on-write=REG[.FIELD[=VALUE]], stall-after=N, stall-at=SYMBOL[+OFFSET]|ADDRESS, drop-ipi, delay-ipi=N or hold-in-reset)")
         }
     }
 

@@ -42,7 +42,8 @@ extension Hetboot {
             (… a write that sets FIELD, e.g. cpu2:stall-on-write=HSCTLR.M), \
             stall-on-write=REG.FIELD=VALUE, stall-after=N (stop once it retired N instructions), \
             stall-at=SYMBOL[+OFFSET] or stall-at=0xADDRESS (stop on reaching that instruction), \
-            drop-ipi (IPIs sent to it are lost) or hold-in-reset (it is never started).
+            drop-ipi (IPIs sent to it are lost), delay-ipi=N (they become pending N of its \
+            instructions later) or hold-in-reset (it is never started).
             """, valueName: "fault"))
         var inject: [String] = []
 

@@ -179,6 +179,22 @@ final class FaultInjectionTests: XCTestCase {
         }
     }
 
+    /// A delayed IPI becomes pending that many of the target's instructions later, and the
+    /// cross-call completes: a delay is not a hang.
+    func testDelayedIPIArrivesLater() throws {
+        let run = try DiagnosedRun(image: "images/arm/kvm-init-3.9.elf", machine: "tc2", inject: ["cpu2:delay-ipi=50000"])
+        XCTAssertEqual(run.outcome.exitCode, 0, "\(run.result.findings)")
+        XCTAssertEqual(run.result.findings, [])
+        let delayed = run.events.filter { if case .ipiInjected(0, 4, _) = $0.kind { return $0.core == 2 }; return false }
+        XCTAssertEqual(delayed.count, 1)
+        let pending = try XCTUnwrap(run.events.first { e in
+            if case .ipiPending(0, 4) = e.kind { return e.core == 2 && e.time > delayed[0].time }
+            return false
+        })
+        XCTAssertGreaterThanOrEqual(pending.time, delayed[0].time + 50_000)
+        XCTAssertLessThan(pending.time, delayed[0].time + 50_000 + 10_000)
+    }
+
     /// tc2's firmware model starts every core at the entry; CPU 3 stays off. (The image then
     /// waits for it with a long timeout: the run is cut short.)
     func testHoldInResetKeepsTheCoreOffThroughBoot() throws {

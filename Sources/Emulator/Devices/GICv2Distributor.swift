@@ -234,8 +234,11 @@ extension GICv2 {
         while targets != 0 {
             let target = targets.trailingZeroBitCount
             targets &= targets &- 1
-            guard host.deliverIPI(source: source, target: target, interrupt: sgi, via: "GICD_SGIR") else { continue }
-            setSGISources(target: target, sgi: sgi, sources: sgiSources[target << 4 | sgi] | sourceBit)
+            host.deliverIPI(source: source, target: target, interrupt: sgi, via: "GICD_SGIR") { [unowned self] in
+                self.setSGISources(target: target, sgi: sgi, sources: self.sgiSources[target << 4 | sgi] | sourceBit)
+                // A delayed delivery comes outside the register write that updates the lines.
+                self.updateLines(cpu: target)
+            }
         }
     }
 

@@ -41,17 +41,42 @@ extension MachineBase {
         injections.first { $0.cpu == cpu && $0.stallsWrite(register: register, new: new) }
     }
 
-    /// An IPI from `source` to `target`: reported, and checked against the injections. False
-    /// when an injected fault drops it (the interrupt controller then leaves it unsent).
-    public final func deliverIPI(source: Int, target: Int, interrupt: Int, via: String) -> Bool {
-        guard observed else { return true }
+    /// An IPI from `source` to `target`: reported, and checked against the injections: an
+    /// injected drop never calls `deliver`, an injected delay calls it when the target's time
+    /// has advanced by the delay.
+    public final func deliverIPI(source: Int, target: Int, interrupt: Int, via: String, deliver: @escaping () -> Void) {
+        guard observed else { return deliver() }
         emit(.ipiSent(target: target, interrupt: interrupt, via: via), cpu: source)
-        if let fault = injections.first(where: { $0.cpu == target && $0.action == .dropIPIs }) {
-            emit(.ipiInjected(source: source, interrupt: interrupt, action: "dropped (injected: \(fault.text))"), cpu: target)
-            return false
+        for fault in injections where fault.cpu == target {
+            switch fault.action {
+            case .dropIPIs:
+                emit(.ipiInjected(source: source, interrupt: interrupt, action: "dropped (injected: \(fault.text))"), cpu: target)
+                return
+            case .delayIPIs(let n):
+                emit(.ipiInjected(source: source, interrupt: interrupt, action: "delayed by \(n) instructions (injected: \(fault.text))"), cpu: target)
+                let at = coreClock(target).0 &+ n
+                delayedIPIs.append((target, at, { [unowned self] in
+                    self.emit(.ipiPending(source: source, interrupt: interrupt), cpu: target)
+                    deliver()
+                }))
+                requestTimerEvent(cpu: target, at: at)
+                return
+            default:
+                continue
+            }
         }
         emit(.ipiPending(source: source, interrupt: interrupt), cpu: target)
-        return true
+        deliver()
+    }
+
+    /// Deliver the delayed IPIs of core `cpu` that are due; look again for the others.
+    final func fireDelayedIPIs(cpu: Int) {
+        guard !delayedIPIs.isEmpty else { return }
+        let now = coreClock(cpu).0
+        let due = delayedIPIs.filter { $0.target == cpu && $0.at <= now }
+        delayedIPIs.removeAll { $0.target == cpu && $0.at <= now }
+        for ipi in due { ipi.deliver() }
+        if let next = delayedIPIs.filter({ $0.target == cpu }).map(\.at).min() { requestTimerEvent(cpu: cpu, at: next) }
     }
 
     /// Whether core `cpu` must stay in reset when something starts it; an injected

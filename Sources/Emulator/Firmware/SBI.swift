@@ -161,9 +161,11 @@ extension RISCVMachine {
                 targets.append(t)
             }
         }
-        for t in targets where deliverIPI(source: source.index, target: t.index, interrupt: Int(RVInterrupt.SSI), via: "SBI IPI") {
-            t.csr.mipSoftware |= 1 << RVInterrupt.SSI
-            t.attention = true
+        for t in targets {
+            deliverIPI(source: source.index, target: t.index, interrupt: Int(RVInterrupt.SSI), via: "SBI IPI") {
+                t.csr.mipSoftware |= 1 << RVInterrupt.SSI
+                t.attention = true
+            }
         }
         return (.success, 0)
     }

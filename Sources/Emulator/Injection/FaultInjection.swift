@@ -12,6 +12,8 @@ public struct FaultInjection: Sendable, Equatable, CustomStringConvertible {
         case stallAfter(instructions: UInt64)
         /// IPIs sent to the core are lost.
         case dropIPIs
+        /// IPIs sent to the core become pending only `instructions` later (its virtual time).
+        case delayIPIs(instructions: UInt64)
         /// The core is never started: boot, PSCI CPU_ON and SBI HSM leave it off.
         case holdInReset
     }

@@ -46,8 +46,9 @@ public protocol DeviceHost: AnyObject {
     var observed: Bool { get }
     /// Report an event that happened on core `cpu`'s behalf.
     func emit(_ kind: MachineEvent.Kind, cpu: Int)
-    /// An IPI from `source` to `target`; false when an injected fault drops it.
-    func deliverIPI(source: Int, target: Int, interrupt: Int, via: String) -> Bool
+    /// An IPI from `source` to `target`: `deliver` makes it pending — now, later (an injected
+    /// delay) or never (an injected drop).
+    func deliverIPI(source: Int, target: Int, interrupt: Int, via: String, deliver: @escaping () -> Void)
 }
 
 extension DeviceHost {

@@ -29,6 +29,8 @@ public class MachineBase {
     /// The faults injected into this run (`--inject`), in the order given.
     public final internal(set) var injections: [FaultInjection] = []
     public final internal(set) var observed = false
+    /// IPIs an injected `delay-ipi` holds back: delivered when their target's time reaches `at`.
+    final var delayedIPIs: [(target: Int, at: UInt64, deliver: () -> Void)] = []
     /// Per core: the instruction count at which an injected `stall-after` stops it.
     final var injectedStallAfter: [UInt64]
     /// Addresses an injected `stall-at` stops a core at: the decoder marks the instructions

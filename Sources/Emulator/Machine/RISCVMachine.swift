@@ -94,6 +94,7 @@ extension RISCVMachine: ScheduledMachine {
 
     func fireTimerEvent(cpu: Int) {
         platform?.aclint?.timerEvent(cpu: cpu)
+        fireDelayedIPIs(cpu: cpu)
         sbiTimerEvent(cores[cpu])
         // Sstc: STIP is computed from stimecmp on every read of mip; look again now.
         let core = cores[cpu]

@@ -194,7 +194,10 @@ func stateName(_ s: CoreRunState) -> String {
 extension ARMMachine: ScheduledMachine {
     var scheduledCores: [ARMCore] { cores }
 
-    func fireTimerEvent(cpu: Int) { platform?.timer?.timerEvent(cpu: cpu) }
+    func fireTimerEvent(cpu: Int) {
+        platform?.timer?.timerEvent(cpu: cpu)
+        fireDelayedIPIs(cpu: cpu)
+    }
 
     /// Run the booted machine until it stops, hangs or retires `maxInstructions` in total.
     public func run<P: SchedulePolicy>(maxInstructions: UInt64, policy: inout P, monitor: RunMonitor?) -> RunOutcome {

@@ -21,9 +21,9 @@ final class DeviceTestHost: DeviceHost {
 
     func emit(_ kind: MachineEvent.Kind, cpu: Int) { events.append((kind, cpu)) }
 
-    func deliverIPI(source: Int, target: Int, interrupt: Int, via: String) -> Bool {
+    func deliverIPI(source: Int, target: Int, interrupt: Int, via: String, deliver: @escaping () -> Void) {
         events.append((.ipiSent(target: target, interrupt: interrupt, via: via), source))
-        return !droppedIPITargets.contains(target)
+        if !droppedIPITargets.contains(target) { deliver() }
     }
 
     init(cores: Int) {

@@ -42,7 +42,12 @@ public final class ACLINTMSWI: MMIODevice {
         guard size == 4, offset & 3 == 0 else { return false }
         guard let hart = hartIndex(offset) else { return true }
         let level = value & 1 != 0
-        if level && !msip[hart] && !host.deliverIPI(source: cpu, target: hart, interrupt: ACLINTMSWI.line, via: "ACLINT MSWI") {
+        if level && !msip[hart] {
+            // Setting MSIP sends the IPI; clearing it is the target acknowledging it.
+            host.deliverIPI(source: cpu, target: hart, interrupt: ACLINTMSWI.line, via: "ACLINT MSWI") { [unowned self] in
+                self.msip[hart] = true
+                self.host.setInterruptLine(cpu: hart, line: ACLINTMSWI.line, level: true)
+            }
             return true
         }
         if level != msip[hart] {

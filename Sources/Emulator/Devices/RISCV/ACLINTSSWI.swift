@@ -30,9 +30,10 @@ public final class ACLINTSSWI: MMIODevice {
     public func write(offset: UInt64, size: Int, value: UInt64, cpu: Int) -> Bool {
         guard size == 4, offset & 3 == 0 else { return false }
         let index = offset >> 2
-        if index < UInt64(hartCount), value & 1 != 0,
-           host.deliverIPI(source: cpu, target: Int(index), interrupt: ACLINTSSWI.line, via: "ACLINT SSWI") {
-            host.setInterruptLine(cpu: Int(index), line: ACLINTSSWI.line, level: true)
+        if index < UInt64(hartCount), value & 1 != 0 {
+            host.deliverIPI(source: cpu, target: Int(index), interrupt: ACLINTSSWI.line, via: "ACLINT SSWI") { [unowned self] in
+                self.host.setInterruptLine(cpu: Int(index), line: ACLINTSSWI.line, level: true)
+            }
         }
         return true
     }
