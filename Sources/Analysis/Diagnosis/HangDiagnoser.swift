@@ -54,6 +54,9 @@ public final class HangDiagnoser: EventSink, RunMonitor {
     var fingerprints: [[UInt64]]
     /// Set once a finding about the hang was reported.
     public private(set) var diagnosed = false
+    /// The words the spinning cores of the reported finding read: watched in a replay of the
+    /// run (`watchWrites`), they give the core that last wrote each.
+    public private(set) var spinLoads: [(address: UInt64, size: Int)] = []
 
     /// Steps a suspect may take to show its loop.
     static let maxLoopSteps = 4096
@@ -243,6 +246,9 @@ public final class HangDiagnoser: EventSink, RunMonitor {
 
     func report(_ states: [CoreState]) {
         diagnosed = true
+        for case .spinning(let loop) in states {
+            for l in loop.loads where !spinLoads.contains(where: { $0.address == l.address }) { spinLoads.append((l.address, l.size)) }
+        }
         let graph = WaitForGraph(diagnoser: self, states: states)
         machine.report(graph.finding())
     }

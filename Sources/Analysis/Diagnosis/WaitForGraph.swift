@@ -198,6 +198,13 @@ struct WaitForGraph {
             for l in loop.loads {
                 s += "; reads \(hex(l.address)) (\(sym(l.address)))" + (l.value.map { " = \(hex($0))" } ?? "")
                 s += ", unchanged"
+                if machine.watchesWrites {
+                    if let w = machine.lastWrite(to: l.address), w.cpu >= 0 && w.cpu < cores.count {
+                        s += ", last written by \(cores[w.cpu].displayName) at \(sym(w.pc)) (instruction \(w.time))"
+                    } else {
+                        s += ", written by no core since the run began"
+                    }
+                }
             }
             return s
         case .stalled(let e):

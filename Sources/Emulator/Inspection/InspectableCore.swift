@@ -45,6 +45,9 @@ public protocol InspectableMachine: AnyObject {
     func hasPendingTimer(cpu: Int) -> Bool
     var injections: [FaultInjection] { get }
     func report(_ finding: Finding)
+    /// Writes to watched words (`watchWrites`): whether any word is watched, and the last write.
+    var watchesWrites: Bool { get }
+    func lastWrite(to address: UInt64) -> WriteRecord?
 }
 
 extension ARMMachine: InspectableMachine {
@@ -56,6 +59,9 @@ extension RISCVMachine: InspectableMachine {
 }
 
 extension MachineBase {
+    public var watchesWrites: Bool { !watchedWords.isEmpty }
+    public func lastWrite(to address: UInt64) -> WriteRecord? { lastWrites[address] }
+
     public func hasPendingTimer(cpu: Int) -> Bool {
         cpu >= 0 && cpu < timerDeadline.count && timerDeadline[cpu] != .max
     }

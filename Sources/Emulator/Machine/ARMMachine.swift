@@ -29,6 +29,13 @@ public final class ARMMachine: MachineBase, DeviceHost {
         for (region, device) in platform?.mmio ?? [] { bus.map(device, at: region) }
     }
 
+    /// Watched stores come through `observeStore`: keep it called (as an open exclusive tag
+    /// would).
+    public override func watchWrites(_ words: [(address: UInt64, size: Int)]) {
+        if watchedWords.isEmpty && !words.isEmpty { openExclusiveTags += 1 }
+        super.watchWrites(words)
+    }
+
     override func attendAllCores() {
         for core in cores { core.attention = true }
     }
@@ -52,6 +59,7 @@ public final class ARMMachine: MachineBase, DeviceHost {
     /// A store to RAM while some core holds an exclusive tag: the global monitor clears the
     /// tags of the other cores in the same reservation granule (A3.4.2).
     func observeStore(_ address: UInt32, size: Int, by cpu: Int) {
+        if !watchedWords.isEmpty { noteWatchedStore(UInt64(address), size: size, by: cpu) }
         for core in cores where core.index != cpu && core.exclusiveOpen {
             let mask = core.exclusiveGranuleMask
             let first = address & mask, last = (address &+ UInt32(size) &- 1) & mask

@@ -29,6 +29,10 @@ public class MachineBase {
     /// The faults injected into this run (`--inject`), in the order given.
     public final internal(set) var injections: [FaultInjection] = []
     public final internal(set) var observed = false
+    /// Words whose writers are recorded (`watchWrites`), by physical address: their size.
+    final var watchedWords: [UInt64: Int] = [:]
+    /// The last store to each watched word.
+    public final private(set) var lastWrites: [UInt64: WriteRecord] = [:]
     /// IPIs an injected `delay-ipi` holds back: delivered when their target's time reaches `at`.
     final var delayedIPIs: [(target: Int, at: UInt64, deliver: () -> Void)] = []
     /// Per core: the instruction count at which an injected `stall-after` stops it.
@@ -73,6 +77,19 @@ public class MachineBase {
     /// Make every core look at the machine state before its next instruction.
     func attendAllCores() {}
 
+    /// Record who writes `words` (physical addresses) from now on. The stores reach the
+    /// machine through the path exclusive monitors already use, which the subclasses open.
+    public func watchWrites(_ words: [(address: UInt64, size: Int)]) {
+        for w in words { watchedWords[w.address] = max(w.size, 1) }
+    }
+
+    final func noteWatchedStore(_ address: UInt64, size: Int, by cpu: Int) {
+        for (word, length) in watchedWords where address < word &+ UInt64(length) && word < address &+ UInt64(size) {
+            let (time, pc) = coreClock(cpu)
+            lastWrites[word] = WriteRecord(cpu: cpu, pc: pc, time: time)
+        }
+    }
+
     /// Core `cpu`'s virtual time and the address of the instruction it is executing (events).
     func coreClock(_ cpu: Int) -> (UInt64, UInt64) { (0, 0) }
 
@@ -105,6 +122,13 @@ public class MachineBase {
         consoleSink?(byte, device, cpu)
         if observed { emit(.consoleByte(byte), cpu: cpu) }
     }
+}
+
+/// A store to a watched word: which core, where, when (its virtual time).
+public struct WriteRecord: Sendable, Equatable {
+    public var cpu: Int
+    public var pc: UInt64
+    public var time: UInt64
 }
 
 /// A machine that cannot be built as described.

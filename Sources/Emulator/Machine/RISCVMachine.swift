@@ -24,6 +24,13 @@ public final class RISCVMachine: MachineBase, DeviceHost {
         }
     }
 
+    /// Watched stores come through `observeStore`: keep it called (as an open reservation
+    /// would).
+    public override func watchWrites(_ words: [(address: UInt64, size: Int)]) {
+        if watchedWords.isEmpty && !words.isEmpty { openReservations += 1 }
+        super.watchWrites(words)
+    }
+
     override func attendAllCores() {
         for core in cores { core.attention = true }
     }
@@ -37,6 +44,7 @@ public final class RISCVMachine: MachineBase, DeviceHost {
     /// 8-byte granule are lost (unprivileged spec §8.2: a store by another hart to the reserved
     /// set invalidates the reservation).
     func observeStore(_ address: UInt64, size: Int, by hart: Int) {
+        if !watchedWords.isEmpty { noteWatchedStore(address, size: size, by: hart) }
         let first = address & ~7, last = (address &+ UInt64(size) &- 1) & ~7
         for core in cores where core.index != hart && core.reservationValid {
             let tag = core.reservation & ~7
