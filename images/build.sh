@@ -193,7 +193,7 @@ check_a32 "$out/arm/qemu-tc2-shim.elf"
 # __global_pointer$). Only the sources an image lists as F/D sources are compiled with F and D
 # (rv64imafdc, still the lp64 ABI), and only such an image may contain F/D instructions; no
 # image may contain a V instruction (check_rv).
-RV_CFLAGS=(--target=riscv64-unknown-elf -march=rv64imac -mabi=lp64 -mcmodel=medany -mno-relax
+RV_CFLAGS=(--target=riscv64-unknown-elf -march=rv64imac -mabi=lp64 -mcmodel=medany -mno-relax -Iriscv/include
     -ffreestanding -fno-builtin -nostdlib -fno-common -fno-ident
     -fno-exceptions -fno-unwind-tables -fno-asynchronous-unwind-tables
     -O2 -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter)

@@ -4,6 +4,25 @@ import XCTest
 /// Hangs without a wait-for chain: every core asleep with nothing that could wake it, and a core
 /// spinning on memory nobody else can change. Exit code 3 and a finding that says, per core, why.
 final class HangFindingTests: XCTestCase {
+    /// Hart 0 waits for `flag` to become non-zero; the other harts sleep. Nobody writes it.
+    static func spinOnFlag() throws -> String {
+        try CLI.buildRISCVImage("""
+            csrr t0, mhartid
+            bnez t0, sleep
+            la t1, flag
+        wait:
+            lw t2, 0(t1)
+            beqz t2, wait
+        sleep:
+            wfi
+            j sleep
+            .data
+            .globl flag
+        flag:
+            .word 0
+        """)
+    }
+
     /// Every TC2 core masks IRQs and sleeps in WFI: nothing is pending, no timer is armed.
     func testEveryCoreAsleepForever() throws {
         let elf = try CLI.buildImage("cpsid i\nwfi\nb _start")
@@ -24,21 +43,7 @@ final class HangFindingTests: XCTestCase {
     /// One hart spins on a word nothing will write (the other harts of virt-riscv sleep): a
     /// deadlock with no IPI in it, naming the word and its symbol.
     func testSpinOnAWordNobodyWrites() throws {
-        let elf = try CLI.buildRISCVImage("""
-            csrr t0, mhartid
-            bnez t0, sleep
-            la t1, flag
-        wait:
-            lw t2, 0(t1)
-            beqz t2, wait
-        sleep:
-            wfi
-            j sleep
-            .data
-            .globl flag
-        flag:
-            .word 0
-        """)
+        let elf = try Self.spinOnFlag()
         let r = try CLI.run(["run", elf, "--machine", "virt-riscv", "--smp", "2"])
         XCTAssertEqual(r.status, 3, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("[deadlock] hart 0 (rv64gch) spins at wait waiting for memory no other core can change: hart 1 (rv64gch) sleeps in WFI"), r.stdout)
@@ -57,21 +62,7 @@ final class HangFindingTests: XCTestCase {
         XCTAssertTrue(s3.stdout.contains("(csd+0x10) = 0x1, unchanged, last written by hart 0 (rv64gch) at smp_call_function_many+0x3a"), s3.stdout)
         XCTAssertTrue(s3.stdout.contains("(state) = 0x1, unchanged, last written by hart 0 (rv64gch) at multi_cpu_stop+0x4e"), s3.stdout)
         // The diagnosis of the spin on a word nobody writes says so.
-        let elf = try CLI.buildRISCVImage("""
-            csrr t0, mhartid
-            bnez t0, sleep
-            la t1, flag
-        wait:
-            lw t2, 0(t1)
-            beqz t2, wait
-        sleep:
-            wfi
-            j sleep
-            .data
-            .globl flag
-        flag:
-            .word 0
-        """)
+        let elf = try Self.spinOnFlag()
         let r = try CLI.run(["run", elf, "--machine", "virt-riscv", "--smp", "2"])
         XCTAssertTrue(r.stdout.contains("(flag) = 0x0, unchanged, written by no core since the run began"), r.stdout)
     }

@@ -18,16 +18,7 @@ extension ARMCore: InspectableCore {
         return hash.value
     }
 
-    public func peek(_ address: UInt64, size: Int) -> UInt64? {
-        guard ram.contains(address, length: UInt64(size)) else { return nil }
-        let p = ram.bytes + Int(address - ram.base)
-        switch size {
-        case 1: return UInt64(p.load(as: UInt8.self))
-        case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
-        case 8: return p.loadUnaligned(as: UInt64.self)
-        default: return UInt64(p.loadUnaligned(as: UInt32.self))
-        }
-    }
+    public func peek(_ address: UInt64, size: Int) -> UInt64? { ram.peek(address, size: size) }
 
     /// The load at `nextPC` (A32): LDR/LDRB with an immediate or shifted-register offset
     /// (A8.8.63–A8.8.70), LDRH/LDRSB/LDRSH with an immediate offset (A8.8.80…), LDREX/B/H/D

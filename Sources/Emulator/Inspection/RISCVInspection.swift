@@ -18,16 +18,7 @@ extension RISCVCore: InspectableCore {
         return hash.value
     }
 
-    public func peek(_ address: UInt64, size: Int) -> UInt64? {
-        guard ram.contains(address, length: UInt64(size)) else { return nil }
-        let p = ram.bytes + Int(address - ram.base)
-        switch size {
-        case 1: return UInt64(p.load(as: UInt8.self))
-        case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
-        case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
-        default: return p.loadUnaligned(as: UInt64.self)
-        }
-    }
+    public func peek(_ address: UInt64, size: Int) -> UInt64? { ram.peek(address, size: size) }
 
     /// The load at `nextPC`: LB…LD/LWU (opcode LOAD), LR.W/LR.D, and C.LW/C.LD/C.LWSP/C.LDSP
     /// (unprivileged spec §2.6, §8.2, §16.3–16.4).

@@ -101,6 +101,19 @@ public final class PhysicalMemory {
         address >= base && address - base <= size &- length && length <= size
     }
 
+    /// A little-endian read of 1, 2, 4 or 8 bytes for reports and checkers (not the cores'
+    /// path); nil outside RAM.
+    public func peek(_ address: UInt64, size: Int) -> UInt64? {
+        guard contains(address, length: UInt64(size)) else { return nil }
+        let p = bytes + Int(address - base)
+        switch size {
+        case 1: return UInt64(p.load(as: UInt8.self))
+        case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
+        case 8: return p.loadUnaligned(as: UInt64.self)
+        default: return UInt64(p.loadUnaligned(as: UInt32.self))
+        }
+    }
+
     /// Copy bytes into RAM (image loading); the caller has checked the range.
     public func load(_ data: [UInt8], at address: UInt64) {
         precondition(contains(address, length: UInt64(data.count)))

@@ -17,30 +17,17 @@
  */
 #include <stdint.h>
 
+#include "sbi.h"
+
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
 #define SBI_EXT_LEGACY_SHUTDOWN 0x08
 #define SBI_EXT_BASE 0x10
 #define SBI_EXT_SRST 0x53525354
 
-struct sbiret {
-    long error;
-    long value;
-};
-
-static struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long arg0)
-{
-    register unsigned long a0 __asm__("a0") = arg0;
-    register unsigned long a1 __asm__("a1") = 0;
-    register unsigned long a6 __asm__("a6") = fid;
-    register unsigned long a7 __asm__("a7") = eid;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
-    return (struct sbiret){(long)a0, (long)a1};
-}
-
 static void put_string(const char *s)
 {
     for (; *s; s++)
-        sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)*s);
+        sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)*s, 0, 0);
 }
 
 static void put_hex(unsigned long v)
@@ -53,7 +40,7 @@ static void put_hex(unsigned long v)
     } while (v);
     put_string("0x");
     while (n)
-        sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)buf[--n]);
+        sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)buf[--n], 0, 0);
 }
 
 static void put_key(const char *key)
@@ -79,8 +66,8 @@ static void line(const char *key, const char *value)
 
 static __attribute__((noreturn)) void shutdown(void)
 {
-    sbi_call(SBI_EXT_SRST, 0, 0 /* shutdown, reason 0 */);
-    sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0);
+    sbi_call(SBI_EXT_SRST, 0, 0 /* shutdown */, 0 /* reason */, 0);
+    sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
     for (;;)
         __asm__ volatile("wfi");
 }
@@ -186,15 +173,15 @@ void boot_main(unsigned long hartid, uintptr_t dtb)
     line_hex("hart", hartid);
     const char *isa = hart_isa(dtb, hartid);
     line("isa", isa ? isa : "unknown");
-    line_hex("mvendorid", (unsigned long)sbi_call(SBI_EXT_BASE, 4, 0).value);
-    line_hex("marchid", (unsigned long)sbi_call(SBI_EXT_BASE, 5, 0).value);
-    line_hex("mimpid", (unsigned long)sbi_call(SBI_EXT_BASE, 6, 0).value);
-    line_hex("sbi.spec", (unsigned long)sbi_call(SBI_EXT_BASE, 0, 0).value);
-    line_hex("sbi.impl", (unsigned long)sbi_call(SBI_EXT_BASE, 1, 0).value);
+    line_hex("mvendorid", (unsigned long)sbi_call(SBI_EXT_BASE, 4, 0, 0, 0).value);
+    line_hex("marchid", (unsigned long)sbi_call(SBI_EXT_BASE, 5, 0, 0, 0).value);
+    line_hex("mimpid", (unsigned long)sbi_call(SBI_EXT_BASE, 6, 0, 0, 0).value);
+    line_hex("sbi.spec", (unsigned long)sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value);
+    line_hex("sbi.impl", (unsigned long)sbi_call(SBI_EXT_BASE, 1, 0, 0, 0).value);
     static const struct { const char *key; unsigned long eid; } exts[] = {
         {"sbi.ext.time", 0x54494D45}, {"sbi.ext.ipi", 0x735049}, {"sbi.ext.rfence", 0x52464E43}, {"sbi.ext.hsm", 0x48534D}};
     for (unsigned i = 0; i < sizeof exts / sizeof exts[0]; i++)
-        line(exts[i].key, sbi_call(SBI_EXT_BASE, 3, exts[i].eid).value ? "1" : "0");
+        line(exts[i].key, sbi_call(SBI_EXT_BASE, 3, exts[i].eid, 0, 0).value ? "1" : "0");
 
     unsigned long before = illegal_traps;
     (void)CSR_READ(0x600); /* hstatus */

@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sbi.h"
+
 #define MAX_HARTS 8
 #define WAIT_LIMIT 100000000ul /* polls before a wait is declared failed: QEMU runs harts on
                                     * host threads, which a loaded host may not run for a while */
@@ -47,22 +49,6 @@
 #define SSTATUS_SIE (1ul << 1)
 #define SCAUSE_SSI ((1ul << 63) | 1)
 
-struct sbiret {
-    long error;
-    long value;
-};
-
-static struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long arg0,
-                              unsigned long arg1, unsigned long arg2)
-{
-    register unsigned long a0 __asm__("a0") = arg0;
-    register unsigned long a1 __asm__("a1") = arg1;
-    register unsigned long a2 __asm__("a2") = arg2;
-    register unsigned long a6 __asm__("a6") = fid;
-    register unsigned long a7 __asm__("a7") = eid;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
-    return (struct sbiret){(long)a0, (long)a1};
-}
 
 /* ---- console: legacy console_putchar, one hart at a time ---- */
 

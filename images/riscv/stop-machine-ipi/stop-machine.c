@@ -21,6 +21,8 @@
  */
 #include <stdint.h>
 
+#include "sbi.h"
+
 #define MAX_HARTS 8
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
@@ -40,22 +42,6 @@
 #error "build with -DVARIANT_IPI, -DVARIANT_SBI_RFENCE or -DVARIANT_LOCAL"
 #endif
 
-struct sbiret {
-    long error;
-    long value;
-};
-
-static struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long arg0,
-                              unsigned long arg1, unsigned long arg2)
-{
-    register unsigned long a0 __asm__("a0") = arg0;
-    register unsigned long a1 __asm__("a1") = arg1;
-    register unsigned long a2 __asm__("a2") = arg2;
-    register unsigned long a6 __asm__("a6") = fid;
-    register unsigned long a7 __asm__("a7") = eid;
-    __asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
-    return (struct sbiret){(long)a0, (long)a1};
-}
 
 /* ---- console: one line at a time under a lock (the legacy console_putchar) ---- */
 
