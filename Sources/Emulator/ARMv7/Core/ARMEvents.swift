@@ -87,8 +87,8 @@ extension ARMCore {
         emit(.systemRegisterWrite(register: reg.name, old: old ?? 0, new: coprocessorRead(key) ?? written))
     }
 
-    /// CPSR changed by MSR or CPS: reported when its mode or mask bits changed; a stall on a
-    /// CPSR write is honoured before the change.
+    /// CPSR changed by MSR or CPS: reported when its mode or mask bits (M, T, F, I, A)
+    /// changed — the diagnosis names the write that masked interrupts.
     @inline(never)
     func noteCPSRWrite(old: UInt32, oldMode: ARMMode) {
         let new = cpsr

@@ -40,10 +40,7 @@ extension ARMCore {
             }
             let inPage = pc & 0xFFF
             let entry = (page + Int(inPage >> 2) &* stride).assumingMemoryBound(to: ARMInstruction.self)
-            if entry.pointee.group == .undecoded {
-                entry.pointee = ARMDecoder.decode((ram.bytes + Int(fetchRAMPage | inPage)).loadUnaligned(as: UInt32.self))
-                if machine.hasStallPoints { markStallPoint(entry, at: pc) }
-            }
+            if entry.pointee.group == .undecoded { decode(into: entry, at: pc, ramOffset: fetchRAMPage | inPage) }
             let insn = entry.pointee
             r[15] = pc &+ 8
             nextPC = pc &+ 4
@@ -56,6 +53,14 @@ extension ARMCore {
         instructionsRetired &+= executed
         r[15] = nextPC
         return executed
+    }
+
+    /// The first execution of a word: decode it into its cache entry (out of the loop: it runs
+    /// once per word), marking an injected stall point.
+    @inline(never)
+    func decode(into entry: UnsafeMutablePointer<ARMInstruction>, at pc: UInt32, ramOffset: UInt32) {
+        entry.pointee = ARMDecoder.decode((ram.bytes + Int(ramOffset)).loadUnaligned(as: UInt32.self))
+        if machine.hasStallPoints { markStallPoint(entry, at: pc) }
     }
 
     /// Look at what changed outside the instruction stream. Returns true when the core must
