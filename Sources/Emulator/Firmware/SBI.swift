@@ -80,11 +80,17 @@ extension RISCVMachine {
             return (.success, 0)
         case .rfence?:
             // Remote FENCE.I needs nothing (the decoded-instruction cache follows every store);
-            // remote SFENCE.VMA and the HFENCE.GVMA/VVMA variants (3–6) flush the harts' TLBs —
-            // all of them, host and guest translations: a superset of the mask and the VMID/ASID.
+            // remote SFENCE.VMA and the HFENCE.GVMA/VVMA variants (3–6) flush the target harts'
+            // TLBs whole, host and guest translations: a superset of the range and the
+            // VMID/ASID. The hart mask is checked as for every SBI function that takes one
+            // (SBI v2.0 §3.1, hart mask errors: INVALID_PARAM), and the HFENCE variants are
+            // "not supported if one of the target harts doesn't support the hypervisor
+            // extension" (§8.4–8.7) — on a mixed machine that is a target's H, not only the
+            // caller's (OpenSBI 1.1 looks at the caller's misa alone: it assumes alike harts).
             guard fid <= 6 else { return (.notSupported, nil) }
-            if fid >= 3 && !core.hasHypervisor { return (.notSupported, nil) }
-            if fid >= 1 { for hart in cores { hart.flushTLB() } }
+            guard let targets = supervisorHarts(mask: args.0, base: args.1) else { return (.invalidParam, nil) }
+            if fid >= 3 && (!core.hasHypervisor || targets.contains { !$0.hasHypervisor }) { return (.notSupported, nil) }
+            if fid >= 1 { for hart in targets { hart.flushTLB() } }
             return (.success, 0)
         case .hsm?:
             return hartStateManagement(core, fid: fid, args: args)
@@ -150,17 +156,22 @@ extension RISCVMachine {
         core.attention = true
     }
 
+    /// The harts a hart mask names (SBI v2.0 §3.1): hartid base + bit for every set bit, or
+    /// every hart when base = −1. nil when one of them is not "available to the supervisor" —
+    /// no such hart, or a hart without S-mode (fu740's S7) —: the caller answers INVALID_PARAM.
+    private func supervisorHarts(mask: UInt64, base: UInt64) -> [RISCVCore]? {
+        if base == UInt64.max { return cores.filter { $0.hasSupervisor } }
+        var targets: [RISCVCore] = []
+        for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
+            guard let t = cores.first(where: { $0.slot.mpidr == base &+ UInt64(bit) }), t.hasSupervisor else { return nil }
+            targets.append(t)
+        }
+        return targets
+    }
+
     /// send_ipi: set SSIP on every hart in the mask (hart IDs base + bit; base −1 = all).
     private func sendSupervisorIPI(from source: RISCVCore, mask: UInt64, base: UInt64) -> (SBIError, UInt64?) {
-        var targets: [RISCVCore] = []
-        if base == UInt64.max {
-            targets = cores
-        } else {
-            for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
-                guard let t = cores.first(where: { $0.slot.mpidr == base &+ UInt64(bit) }) else { return (.invalidParam, nil) }
-                targets.append(t)
-            }
-        }
+        guard let targets = supervisorHarts(mask: mask, base: base) else { return (.invalidParam, nil) }
         for t in targets {
             deliverIPI(source: source.index, target: t.index, interrupt: Int(RVInterrupt.SSI), via: "SBI IPI") {
                 t.csr.mipSoftware |= 1 << RVInterrupt.SSI
