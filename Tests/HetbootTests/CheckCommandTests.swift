@@ -133,6 +133,16 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(suite.attribute(forName: "skipped")?.stringValue, "1")
     }
 
+    /// The same check twice gives the same bytes (each probe run is a deterministic run).
+    func testDeterministic() throws {
+        for machine in ["tc2", "virt-riscv-mixed-h"] {
+            let a = try CLI.run(["check", "--machine", machine, "--format", "json"])
+            let b = try CLI.run(["check", "--machine", machine, "--format", "json"])
+            XCTAssertEqual(a.stdout, b.stdout, machine)
+            XCTAssertFalse(a.stdout.isEmpty)
+        }
+    }
+
     func testBadInput() throws {
         for (args, mention) in [(["--machine", "tc2", "--kernel", "linux-9.9"], "no kernel model \"linux-9.9\""),
                                 (["--machine", "tc2", "--kernel", "linux-riscv"], "models rv64 kernels; machine tc2 is armv7-a"),
