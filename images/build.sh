@@ -292,6 +292,13 @@ compile probe/arm/probe.c "$work/obj/probe_arm_probe.o"
 ld.lld -T probe/arm/link.ld --no-undefined --build-id=none -o "$out/probe/arm-probe.elf" \
     "$work/obj/probe_arm_start.o" "$work/obj/probe_arm_probe.o"
 check_a32 "$out/probe/arm-probe.elf"
+# The virt build: RAM from 1 GiB, linked 1 MiB above it (as the NAME-virt.elf images).
+probe_virt_link="$work/probe-link-virt.ld"
+sed 's/^    \. = 0x80000000;$/    . = 0x40100000;/' probe/arm/link.ld >"$probe_virt_link"
+compile probe/arm/probe.c "$work/obj/probe_arm_probe_virt.o" -DPROBE_RAM_GB=1
+ld.lld -T "$probe_virt_link" --no-undefined --build-id=none -o "$out/probe/arm-probe-virt.elf" \
+    "$work/obj/probe_arm_start.o" "$work/obj/probe_arm_probe_virt.o"
+check_a32 "$out/probe/arm-probe-virt.elf"
 rv_compile probe/riscv/probe.c "$work/obj/probe_riscv_probe.o" -march=rv64imac_zicsr
 ld.lld -T riscv/smp-hsm/link.ld --no-undefined --build-id=none -o "$out/probe/riscv-probe.elf" \
     "$work/obj/rv_smp-hsm_start.o" "$work/obj/probe_riscv_probe.o"

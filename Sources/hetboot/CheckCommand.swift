@@ -72,9 +72,17 @@ extension Hetboot {
                 do {
                     offlineList = try offline.map { try CPUList(parsing: $0, cpuCount: count) }
                 } catch { throw InputError("--offline '\(offline ?? "")': \(error)") }
+                // The probe built for this machine's memory map: the first whose segments lie in
+                // its RAM (ARM: the Versatile Express build, then the virt one).
                 let dir = images ?? URL(fileURLWithPath: store.directory).deletingLastPathComponent().appendingPathComponent("images").path
-                let file = (dir as NSString).appendingPathComponent(spec.architecture == .armv7a ? "probe/arm-probe.elf" : "probe/riscv-probe.elf")
-                probe = try ImageLoader.load(path: file)
+                let names = spec.architecture == .armv7a ? ["arm-probe.elf", "arm-probe-virt.elf"] : ["riscv-probe.elf"]
+                let candidates = try names.map { try ImageLoader.load(path: (dir as NSString).appendingPathComponent("probe/" + $0)) }
+                guard let fitting = candidates.first(where: { image in
+                    image.segments.allSatisfy { s in spec.ram.contains { $0.base <= s.physicalAddress && s.physicalAddress &+ s.memorySize <= $0.end } }
+                }) else {
+                    throw InputError("check: no probe in \(dir)/probe fits machine \(spec.name)'s RAM (\(names.joined(separator: ", ")) are built for other memory maps)")
+                }
+                probe = fitting
                 for fault in inject {
                     _ = try FaultInjectionParser.parse(fault, architecture: spec.architecture, coreCount: count, symbols: probe.symbols)
                 }

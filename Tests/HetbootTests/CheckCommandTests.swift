@@ -89,6 +89,17 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(cores(virt).map { ($0["features"] as? [[String: String]])?.first { $0["name"] == "G-stage mode" }?["value"] }, ["sv57x4", "sv57x4"])
     }
 
+    /// virt-arm: the probe built for its memory map; without EL2 there is no Hyp mode.
+    func testVirtARM() throws {
+        let mixed = try json(["--machine", "virt-arm,virtualization=on,cpus=cortex-a15*2+cortex-a7*2", "--kernel", "linux-3.10"], status: 1)
+        XCTAssertEqual(cores(mixed).map { $0["accepted"] as? Bool }, [true, true, false, false])
+        XCTAssertEqual(cores(mixed).map { $0["hypInit"] as? String }, ["ok", "ok", "ok", "ok"])
+        XCTAssertEqual(mixed["kvmMask"] as? String, "0-1")
+        let plain = try json(["--machine", "virt-arm", "--kernel", "linux-3.10"], status: 1)
+        XCTAssertEqual(cores(plain).first?["reason"] as? String,
+                       "a target (KVM_ARM_TARGET_CORTEX_A15) but Hyp mode is not available: no Virtualization Extensions (ID_PFR1.Virtualization = 0)")
+    }
+
     /// A probe that never finishes (an injected stall on the HSCTLR write) is a failed Hyp init
     /// with the hang diagnosis, and the core leaves the mask.
     func testInjectedStallShowsTheDiagnosis() throws {

@@ -132,7 +132,8 @@ public enum CompatibilityCheck {
         let target = model.armTargets.first { $0.implementer == implementer && $0.part == part }
         if let target {
             if !core.hypAvailable {
-                core.reason = "a target (\(target.name)) but Hyp mode is not available: \(run.value("hyp-init") ?? "")"
+                core.reason = "a target (\(target.name)) but Hyp mode is not available: "
+                    + (core.hypInit.hasPrefix("failed: ") ? String(core.hypInit.dropFirst(8)) : core.hypInit)
             } else if core.hypInit != "ok" {
                 core.reason = "a target (\(target.name)) but the Hyp init " + core.hypInit
             } else {

@@ -65,8 +65,12 @@ static uint32_t ccsidr(uint32_t csselr)
     return MRC(1, c0, c0, 0);
 }
 
-/* One level-1 table of 1 GiB blocks (long-descriptor format, B3.6): the low 2 GiB Device
- * (AttrIndx 1), the high 2 GiB Normal write-back (AttrIndx 0), AF set, inner shareable. */
+/* One level-1 table of 1 GiB blocks (long-descriptor format, B3.6), AF set, inner shareable:
+ * the gigabyte holding RAM (and the probe) Normal write-back (AttrIndx 0), the rest Device
+ * (AttrIndx 1). RAM starts at 2 GiB on Versatile Express, at 1 GiB on virt (PROBE_RAM_GB). */
+#ifndef PROBE_RAM_GB
+#define PROBE_RAM_GB 2
+#endif
 static uint64_t hyp_pgd[4] __attribute__((aligned(32)));
 static volatile uint32_t probe_word = 0x5EED;
 
@@ -83,7 +87,7 @@ static void hyp_init(void)
     extern char probe_hyp_vectors[];
     MCR(4, c12, c0, 0, (uint32_t)probe_hyp_vectors); /* HVBAR */
     for (uint32_t i = 0; i < 4; i++) {
-        uint64_t attr = i < 2 ? (1u << 2) : 0; /* AttrIndx */
+        uint64_t attr = i < PROBE_RAM_GB ? (1u << 2) : 0; /* AttrIndx */
         hyp_pgd[i] = ((uint64_t)i << 30) | (1u << 10) /* AF */ | (3u << 8) /* SH inner */ | attr | 1 /* block */;
     }
     MCR(4, c10, c2, 0, 0x000004FFu); /* HMAIR0: Attr0 Normal WB RW-allocate, Attr1 Device */
